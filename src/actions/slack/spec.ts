@@ -1,0 +1,52 @@
+/** Parameters of the `slack` action: an incoming webhook or `chat.postMessage`. */
+import type { ActionSpec, ParamProblem } from "../spec.ts";
+
+/** The `slack` action's declaration. */
+export const slackSpec: ActionSpec = {
+  name: "slack",
+  description:
+    "Post a Slack message through an incoming webhook (webhook_url) or chat.postMessage (token + channel).",
+  params: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      webhook_url: { type: "string", minLength: 1, description: "Incoming webhook URL (a secret)" },
+      token: { type: "string", minLength: 1, description: "Bot token for chat.postMessage" },
+      channel: { type: "string", minLength: 1, description: "Channel id or name, with `token`" },
+      text: {
+        type: "string",
+        description: "Message text (mrkdwn); the fallback when blocks are set",
+      },
+      blocks: { type: ["array", "string"], description: "Block Kit blocks" },
+      thread_ts: { type: "string", description: "Reply in this thread" },
+      username: { type: "string" },
+      icon_emoji: { type: "string" },
+      icon_url: { type: "string" },
+      unfurl_links: { type: "boolean" },
+      unfurl_media: { type: "boolean" },
+    },
+  },
+  secretKeys: ["webhook_url", "token"],
+  check(params) {
+    const problems: ParamProblem[] = [];
+    const hasWebhook = params.webhook_url !== undefined;
+    const hasToken = params.token !== undefined;
+    if (hasWebhook === hasToken) {
+      problems.push({
+        path: [],
+        message: 'slack needs either "webhook_url", or "token" with "channel"',
+      });
+    } else if (hasToken && params.channel === undefined) {
+      problems.push({ path: ["token"], message: '"token" needs a "channel"' });
+    } else if (hasWebhook && params.channel !== undefined) {
+      problems.push({
+        path: ["channel"],
+        message: '"channel" is fixed by an incoming webhook; use "token" to choose it',
+      });
+    }
+    if (params.text === undefined && params.blocks === undefined) {
+      problems.push({ path: [], message: 'slack needs "text", "blocks" or both' });
+    }
+    return problems;
+  },
+};

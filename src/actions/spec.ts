@@ -1,0 +1,32 @@
+/**
+ * What the rules engine needs to know about an action before any of it runs: its name, the
+ * JSON Schema of its parameters, and the checks a schema cannot express. Declared once per action
+ * and used for validation, `sluice schema` and the docs.
+ */
+import type { FieldPath } from "../template/field_path.ts";
+
+/** A JSON Schema object, as ajv takes it. */
+export type JsonSchema = Record<string, unknown>;
+
+/** A problem with an action's parameters, at a path relative to the action's mapping. */
+export interface ParamProblem {
+  path: FieldPath;
+  message: string;
+}
+
+/** The declaration of one action type. */
+export interface ActionSpec {
+  /** The key that names the action in a rule's `do` list, e.g. `http`. */
+  name: string;
+  /** One line for `sluice schema` and editors. */
+  description: string;
+  /** The parameters; `retry` and `timeout` are added for every action by the rule schema. */
+  params: JsonSchema;
+  /**
+   * Cross-field checks the schema cannot express. They also run on data that failed the schema
+   * (so one run reports everything), and must check the types of what they read.
+   */
+  check?(params: Record<string, unknown>): ParamProblem[];
+  /** Keys whose values are secrets: masked in `match`, `test`, logs and dead letters. */
+  secretKeys?: readonly string[];
+}

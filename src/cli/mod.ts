@@ -1,0 +1,57 @@
+/** The `sluice` command line: finds the command, prints help, maps errors to exit statuses. */
+import { PathNotFoundError } from "../rules/files.ts";
+import { type Command, EXIT_OK, EXIT_USAGE, UsageError } from "./command.ts";
+import { eventsCommand } from "./events.ts";
+import { matchCommand } from "./match.ts";
+import { schemaCommand } from "./schema.ts";
+import { testCommand } from "./test.ts";
+import { validateCommand } from "./validate.ts";
+
+const commands: readonly Command[] = [
+  validateCommand,
+  testCommand,
+  matchCommand,
+  schemaCommand,
+  eventsCommand,
+];
+
+function usage(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    "sluice: event rules for GetStream webhooks, SNS and SQS",
+    "",
+    "Usage: sluice COMMAND [flags]     (sluice COMMAND --help for details)",
+    "",
+    "Commands:",
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Exit status: 0 success, 1 a check failed, 2 bad usage.",
+  ].join("\n");
+}
+
+/** Runs the CLI with `args` (without the program name) and returns the exit status. */
+export async function main(args: string[]): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    console.log(usage());
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    console.error(`sluice: unknown command "${name}"\n\n${usage()}`);
+    return EXIT_USAGE;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    console.log(command.help);
+    return EXIT_OK;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof PathNotFoundError) {
+      console.error(`sluice ${name}: ${e.message}\nRun "sluice ${name} --help" for usage.`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The one place secrets are masked before anything is shown or stored for people: `match` and
+ * `test` output, logs, dead letters and the admin API all go through here.
+ */
+import type { FieldPath } from "../template/field_path.ts";
+
+/** What a masked value is replaced with. */
+export const REDACTED = "[redacted]";
+
+/**
+ * Whether `path` (relative to an action's parameters) names a secret, given the action's
+ * dotted `secretKeys` (e.g. `webhook_url`, `headers.authorization`). Case-insensitive, because
+ * header names are.
+ */
+export function isSecretPath(path: FieldPath, secretKeys: readonly string[]): boolean {
+  const dotted = path.map(String).join(".").toLowerCase();
+  return secretKeys.some((k) => dotted === k || dotted.startsWith(`${k}.`));
+}
+
+/** A copy of an action's parameters with every secret value masked. */
+export function redactParams(
+  params: Record<string, unknown>,
+  secretKeys: readonly string[],
+): Record<string, unknown> {
+  if (secretKeys.length === 0) return params;
+  return redactNode(params, [], secretKeys) as Record<string, unknown>;
+}
+
+function redactNode(value: unknown, path: (string | number)[], keys: readonly string[]): unknown {
+  if (path.length > 0 && isSecretPath(path, keys)) return REDACTED;
+  if (Array.isArray(value)) return value.map((v, i) => redactNode(v, [...path, i], keys));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, redactNode(v, [...path, k], keys)]),
+    );
+  }
+  return value;
+}
+
+/** Masks URLs' credentials and well-known token shapes inside free text such as error messages. */
+export function redactText(text: string): string {
+  return text
+    .replace(/(\w+:\/\/)[^/@\s:]+:[^/@\s]+@/g, `$1${REDACTED}@`)
+    .replace(/https:\/\/hooks\.slack\.com\/[^\s"']+/g, `https://hooks.slack.com/${REDACTED}`)
+    .replace(/\bxox[abposr]-[A-Za-z0-9-]+/g, REDACTED)
+    .replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`);
+}

@@ -1,0 +1,27 @@
+import { assertEquals } from "../../test/support/assert.ts";
+import { REDACTED, redactParams, redactText } from "./redact.ts";
+
+Deno.test("redactParams masks secret keys, header names case-insensitively", () => {
+  const params = {
+    webhook_url: "https://hooks.slack.com/services/T/B/x",
+    text: "hello",
+    headers: { Authorization: "Bearer abc", "Content-Type": "application/json" },
+  };
+  assertEquals(redactParams(params, ["webhook_url", "headers.authorization"]), {
+    webhook_url: REDACTED,
+    text: "hello",
+    headers: { Authorization: REDACTED, "Content-Type": "application/json" },
+  });
+  assertEquals(params.webhook_url, "https://hooks.slack.com/services/T/B/x", "input untouched");
+});
+
+Deno.test("redactText masks credentials, Slack hooks and tokens in free text", () => {
+  assertEquals(
+    redactText(
+      "smtp://user:pw@mail.example:587 failed; hook https://hooks.slack.com/services/T1/B2/s3 " +
+        "token xoxb-123-abc Authorization: Bearer eyJ.abc",
+    ),
+    `smtp://${REDACTED}@mail.example:587 failed; hook https://hooks.slack.com/${REDACTED} ` +
+      `token ${REDACTED} Authorization: Bearer ${REDACTED}`,
+  );
+});

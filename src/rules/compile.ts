@@ -1,0 +1,132 @@
+/**
+ * Turns one validated rule document into a {@link CompiledRule}: conditions and templates are
+ * compiled with JSONata once, durations parsed, action-specific checks run. Every problem is
+ * reported with its position; none stops the others from being found.
+ */
+import type { ActionSpec } from "../actions/spec.ts";
+import { isKnownEventPattern } from "../event/catalogue.ts";
+import { formatFieldPath } from "../template/field_path.ts";
+import { compileExpression, compileTemplate } from "../template/template.ts";
+import { parseDuration } from "./duration.ts";
+import type { Problem } from "./problem.ts";
+import type { CompiledAction, CompiledRule, RetryOverrides } from "./rule.ts";
+import type { SourceFile } from "./source.ts";
+
+/** A rule file's data once it has passed the schema. */
+export interface RuleData {
+  name?: string;
+  description?: string;
+  enabled?: boolean;
+  on: string | string[];
+  if?: string;
+  throttle?: { key?: string; per: string };
+  mode?: "live" | "shadow";
+  do: Record<string, Record<string, unknown>>[];
+}
+
+/**
+ * Compiles one rule; `rule` is undefined when any error was found. `schemaValid` false means the
+ * data failed the schema: expressions and templates are still checked wherever their shape allows,
+ * so one run reports every problem.
+ */
+export function compileRule(
+  data: RuleData,
+  source: SourceFile,
+  defaultName: string,
+  specs: ReadonlyMap<string, ActionSpec>,
+  schemaValid = true,
+): { rule?: CompiledRule; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const on = typeof data.on === "string" ? [data.on] : Array.isArray(data.on) ? data.on : [];
+  on.forEach((pattern, i) => {
+    if (typeof pattern === "string" && pattern && !isKnownEventPattern(pattern)) {
+      const path = typeof data.on === "string" ? ["on"] : ["on", i];
+      problems.push(
+        source.warningAt(
+          path,
+          `"${pattern}" matches no known Stream event type (see sluice events)`,
+        ),
+      );
+    }
+  });
+
+  const expression = (path: string[], text: unknown) => {
+    if (typeof text !== "string") return undefined;
+    const compiled = compileExpression(text);
+    if ("expr" in compiled) return { expr: compiled.expr, source: text };
+    problems.push(
+      source.problemInString(path, compiled.index, `${formatFieldPath(path)}: ${compiled.message}`),
+    );
+    return undefined;
+  };
+
+  const condition = expression(["if"], data.if);
+  const throttleKey = expression(["throttle", "key"], data.throttle?.key);
+  const actions: CompiledAction[] = [];
+  (Array.isArray(data.do) ? data.do : []).forEach((item, index) => {
+    const entries = item && typeof item === "object" ? Object.entries(item) : [];
+    const spec = entries.length === 1 ? specs.get(entries[0][0]) : undefined;
+    const raw = entries[0]?.[1] ?? {};
+    if (!spec || typeof raw !== "object" || Array.isArray(raw)) return;
+    actions.push(compileAction(spec, raw, index, source, problems));
+  });
+
+  if (!schemaValid || problems.some((p) => p.severity === "error")) return { problems };
+  return {
+    problems,
+    rule: {
+      name: data.name ?? defaultName,
+      description: data.description,
+      file: source.path,
+      enabled: data.enabled ?? true,
+      on,
+      condition,
+      throttle: data.throttle && { key: throttleKey, perMs: parseDuration(data.throttle.per)! },
+      mode: data.mode ?? "live",
+      actions,
+    },
+  };
+}
+
+function compileAction(
+  spec: ActionSpec,
+  raw: Record<string, unknown>,
+  index: number,
+  source: SourceFile,
+  problems: Problem[],
+): CompiledAction {
+  const { retry, timeout, ...params } = raw as {
+    retry?: Record<string, unknown>;
+    timeout?: string;
+  } & Record<string, unknown>;
+  const base = ["do", index, spec.name];
+  for (const p of spec.check?.(params) ?? []) {
+    const where = [...base, ...p.path];
+    problems.push(source.problemAt(where, `${formatFieldPath(where)}: ${p.message}`));
+  }
+  const { template, problems: templateProblems } = compileTemplate(params, base);
+  for (const p of templateProblems) {
+    problems.push(
+      source.problemInString(p.path, p.index, `${formatFieldPath(p.path)}: ${p.message}`),
+    );
+  }
+  return {
+    index,
+    type: spec.name,
+    params: template,
+    retry: retryOverrides(retry),
+    timeoutMs: typeof timeout === "string" ? parseDuration(timeout) : undefined,
+    secretKeys: spec.secretKeys ?? [],
+  };
+}
+
+function retryOverrides(retry: Record<string, unknown> | undefined): RetryOverrides {
+  if (!retry) return {};
+  const ms = (v: unknown) => (typeof v === "string" ? parseDuration(v) : undefined);
+  return {
+    maxAttempts: retry.max_attempts as number | undefined,
+    initialDelayMs: ms(retry.initial_delay),
+    maxDelayMs: ms(retry.max_delay),
+    maxDurationMs: ms(retry.max_duration),
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * One event against a rule set: which rules fire, and each action's rendered parameters. This is
+ * exactly what `run` dispatches and what `match` and `test` show; nothing is sent here.
+ */
+import type { Envelope, StreamEvent } from "../event/envelope.ts";
+import { renderTemplate, TemplateRenderError } from "../template/template.ts";
+import type { CompiledAction, CompiledRule } from "./rule.ts";
+import type { RuleSet } from "./rule_set.ts";
+import { isTruthy } from "./truthy.ts";
+
+/** A template that failed for one action of one rule: that delivery fails permanently. */
+export class ActionRenderError extends Error {
+  constructor(
+    readonly rule: string,
+    readonly action: CompiledAction,
+    override readonly cause: TemplateRenderError,
+  ) {
+    super(`rule "${rule}", do[${action.index}] (${action.type}): ${cause.message}`, { cause });
+    this.name = "ActionRenderError";
+  }
+}
+
+/**
+ * A rule expression (`if` or `throttle.key`) that failed for this event. A failed `if` does not
+ * fire; a failed `throttle.key` throttles the event in one shared bucket rather than not at all.
+ */
+export class RuleExpressionError extends Error {
+  constructor(readonly rule: string, readonly field: "if" | "throttle.key", cause: unknown) {
+    super(
+      `rule "${rule}": ${field} failed: ${cause instanceof Error ? cause.message : cause}`,
+      { cause },
+    );
+    this.name = "RuleExpressionError";
+  }
+}
+
+/** One action of a firing rule, rendered or failed. */
+export type RenderedAction =
+  | { action: CompiledAction; params: Record<string, unknown> }
+  | { action: CompiledAction; error: ActionRenderError };
+
+/** A rule that fired, with its actions and, if it has one, its throttle key. */
+export interface RuleMatch {
+  rule: CompiledRule;
+  actions: RenderedAction[];
+  throttleKey?: string;
+}
+
+/** The outcome for one event: rules that fired and rule expressions that failed. */
+export interface Evaluation {
+  matches: RuleMatch[];
+  errors: RuleExpressionError[];
+}
+
+/** Evaluates `event` against every rule that can match its type. */
+export async function evaluateEvent(
+  rules: RuleSet,
+  event: StreamEvent,
+  envelope: Envelope,
+): Promise<Evaluation> {
+  const bindings = { event: envelope };
+  const matches: RuleMatch[] = [];
+  const errors: RuleExpressionError[] = [];
+  for (const rule of rules.candidates(event.type)) {
+    if (rule.condition) {
+      try {
+        if (!isTruthy(await rule.condition.expr.evaluate(event, bindings))) continue;
+      } catch (e) {
+        errors.push(new RuleExpressionError(rule.name, "if", e));
+        continue;
+      }
+    }
+    const actions: RenderedAction[] = [];
+    for (const action of rule.actions) {
+      try {
+        const params = await renderTemplate(action.params, event, { bindings }, [
+          "do",
+          action.index,
+          action.type,
+        ]);
+        actions.push({ action, params: params as Record<string, unknown> });
+      } catch (e) {
+        if (!(e instanceof TemplateRenderError)) throw e;
+        actions.push({ action, error: new ActionRenderError(rule.name, action, e) });
+      }
+    }
+    let key: string | undefined;
+    try {
+      key = await throttleKey(rule, event, bindings);
+    } catch (e) {
+      errors.push(new RuleExpressionError(rule.name, "throttle.key", e));
+      key = "";
+    }
+    matches.push({ rule, actions, throttleKey: key });
+  }
+  return { matches, errors };
+}
+
+async function throttleKey(
+  rule: CompiledRule,
+  event: StreamEvent,
+  bindings: Record<string, unknown>,
+): Promise<string | undefined> {
+  if (!rule.throttle) return undefined;
+  if (!rule.throttle.key) return "";
+  const v = await rule.throttle.key.expr.evaluate(event, bindings);
+  return typeof v === "string" ? v : JSON.stringify(v ?? null);
+}

@@ -1,0 +1,102 @@
+/**
+ * Loading a rule folder: find the files, parse each with positions, interpolate `${VAR}`,
+ * validate against the rule schema, compile, and check names across files. Every problem in every
+ * file is collected; the rule set is usable only when there are no errors.
+ */
+import { actionSpecs } from "../actions/catalog.ts";
+import type { ActionSpec } from "../actions/spec.ts";
+import { type EnvLookup, processEnv } from "../template/env.ts";
+import { compileRule, type RuleData } from "./compile.ts";
+import { findFiles, isRuleFile } from "./files.ts";
+import { hasErrors, type Problem, RuleLoadError, sortProblems } from "./problem.ts";
+import type { CompiledRule } from "./rule.ts";
+import { RuleSet } from "./rule_set.ts";
+import { buildRuleSchema } from "./schema.ts";
+import { compileSchemaCheck, type SchemaCheck } from "./schema_check.ts";
+import { SourceFile } from "./source.ts";
+
+/** What a load reads besides the files. */
+export interface LoadOptions {
+  env?: EnvLookup;
+  actions?: readonly ActionSpec[];
+}
+
+/** The rules that compiled, every problem found, and the files read. */
+export interface LoadResult {
+  rules: CompiledRule[];
+  problems: Problem[];
+  files: string[];
+}
+
+const checks = new WeakMap<readonly ActionSpec[], SchemaCheck>();
+
+function schemaCheckFor(actions: readonly ActionSpec[]): SchemaCheck {
+  let check = checks.get(actions);
+  if (!check) checks.set(actions, check = compileSchemaCheck(buildRuleSchema(actions)));
+  return check;
+}
+
+/** Loads every rule file under `paths`; see {@link loadRuleSet} for the all-or-nothing form. */
+export async function loadRules(
+  paths: readonly string[],
+  options: LoadOptions = {},
+): Promise<LoadResult> {
+  const files = await findFiles(paths, isRuleFile);
+  const env = options.env ?? processEnv;
+  const actions = options.actions ?? actionSpecs;
+  const specs = new Map(actions.map((a) => [a.name, a]));
+  const check = schemaCheckFor(actions);
+  const problems: Problem[] = [];
+  const rules: CompiledRule[] = [];
+  const names = new Map<string, Problem>();
+
+  for (const file of files) {
+    const text = await Deno.readTextFile(file);
+    const { source, problems: yamlProblems } = SourceFile.parse(file, text);
+    problems.push(...yamlProblems);
+    if (!SourceFile.usable(yamlProblems)) continue;
+    problems.push(...source.interpolateEnv(env));
+    const data = source.toData();
+    if (data === null || typeof data !== "object" || Array.isArray(data)) {
+      problems.push(
+        source.problemAt([], "a rule file must be a YAML mapping (name, on, if, do, …)"),
+      );
+      continue;
+    }
+    const schemaProblems = check(data, source);
+    problems.push(...schemaProblems);
+    const valid = schemaProblems.length === 0;
+    const compiled = compileRule(data as RuleData, source, defaultName(file), specs, valid);
+    problems.push(...compiled.problems);
+
+    const named = typeof (data as RuleData).name === "string";
+    const name = named ? (data as RuleData).name! : defaultName(file);
+    const here = source.problemAt(named ? ["name"] : [], "");
+    const first = names.get(name);
+    if (first) {
+      problems.push({
+        ...here,
+        message:
+          `duplicate rule name "${name}" (first defined at ${first.file}:${first.line}:${first.col})`,
+      });
+      continue;
+    }
+    names.set(name, here);
+    if (compiled.rule) rules.push(compiled.rule);
+  }
+  return { rules, problems: sortProblems(problems), files };
+}
+
+/** Loads a rule folder into a {@link RuleSet}, or throws {@link RuleLoadError} listing every error. */
+export async function loadRuleSet(
+  paths: readonly string[],
+  options: LoadOptions = {},
+): Promise<{ rules: RuleSet; problems: Problem[]; files: string[] }> {
+  const result = await loadRules(paths, options);
+  if (hasErrors(result.problems)) throw new RuleLoadError(result.problems);
+  return { rules: new RuleSet(result.rules), problems: result.problems, files: result.files };
+}
+
+function defaultName(file: string): string {
+  return file.slice(file.lastIndexOf("/") + 1).replace(/\.ya?ml$/, "");
+}

@@ -1,0 +1,39 @@
+/** A rule as the runtime uses it: validated, with every expression compiled once. */
+import type { Expression, Template } from "../template/template.ts";
+
+/** Retry settings a rule's action overrides, in milliseconds; unset fields take the defaults. */
+export interface RetryOverrides {
+  maxAttempts?: number;
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  maxDurationMs?: number;
+}
+
+/** One entry of a rule's `do` list. */
+export interface CompiledAction {
+  /** Position in `do`, part of the delivery's idempotency key. */
+  index: number;
+  /** The action name, e.g. `slack`. */
+  type: string;
+  /** The parameters without `retry` and `timeout`, templates precompiled. */
+  params: Template;
+  retry: RetryOverrides;
+  timeoutMs?: number;
+  /** Dotted parameter paths to mask wherever parameters are shown. */
+  secretKeys: readonly string[];
+}
+
+/** A loaded rule. */
+export interface CompiledRule {
+  name: string;
+  description?: string;
+  /** The file it came from, for messages and the admin API. */
+  file: string;
+  enabled: boolean;
+  /** Event type patterns; `*` matches any run of characters. */
+  on: readonly string[];
+  condition?: { expr: Expression; source: string };
+  throttle?: { key?: { expr: Expression; source: string }; perMs: number };
+  mode: "live" | "shadow";
+  actions: readonly CompiledAction[];
+}

@@ -1,0 +1,146 @@
+/**
+ * A YAML file parsed with source positions, so every problem can name `PATH:LINE:COL` of the key
+ * or value at fault. Environment interpolation happens here, on string scalars, before the data
+ * is handed to validation.
+ */
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  type Pair,
+  parseDocument,
+  Scalar,
+  visit,
+} from "yaml";
+import type { EnvLookup } from "../template/env.ts";
+import { interpolateEnv } from "../template/env.ts";
+import type { FieldPath } from "../template/field_path.ts";
+import type { Problem } from "./problem.ts";
+
+/** A parsed YAML file that can map field paths back to line and column. */
+export class SourceFile {
+  private constructor(
+    readonly path: string,
+    private readonly text: string,
+    private readonly doc: ReturnType<typeof parseDocument>,
+    private readonly lines: LineCounter,
+  ) {}
+
+  /** Parses `text`; duplicate keys and syntax errors come back as problems. */
+  static parse(path: string, text: string): { source: SourceFile; problems: Problem[] } {
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const source = new SourceFile(path, text, doc, lines);
+    const problems = [...doc.errors, ...doc.warnings].map((e) =>
+      source.problemAtOffset(
+        e.pos[0],
+        yamlMessage(e.code, e.message, text.slice(e.pos[0])),
+        "error",
+      )
+    );
+    return { source, problems };
+  }
+
+  /** Whether the YAML is usable as data despite its problems (only duplicate keys). */
+  static usable(problems: Problem[]): boolean {
+    return problems.every((p) => p.message.startsWith("duplicate key "));
+  }
+
+  /** Replaces `${VAR}` in every string scalar; unresolved references become problems. */
+  interpolateEnv(env: EnvLookup): Problem[] {
+    const problems: Problem[] = [];
+    visit(this.doc, {
+      Scalar: (_key, node) => {
+        if (typeof node.value !== "string") return;
+        const r = interpolateEnv(node.value, env);
+        for (const p of r.problems) {
+          problems.push(this.problemInScalar(node, p.index, p.message));
+        }
+        if (r.changed && r.problems.length === 0) node.value = typedValue(node, r.value);
+      },
+    });
+    return problems;
+  }
+
+  /** The plain data of the document. */
+  toData(): unknown {
+    return this.doc.toJS({ maxAliasCount: 100 });
+  }
+
+  /** A problem at the key (`"key"`) or value (`"value"`) of `path`, or the nearest parent found. */
+  problemAt(path: FieldPath, message: string, target: "key" | "value" = "value"): Problem {
+    const { node, key } = this.find(path);
+    const at = target === "key" && key ? key : node;
+    return this.problemAtOffset(at?.range?.[0] ?? 0, message, "error");
+  }
+
+  /** A problem at character `index` of the string value at `path`, when it can be pinpointed. */
+  problemInString(path: FieldPath, index: number, message: string): Problem {
+    const { node } = this.find(path);
+    if (node && isScalar(node)) return this.problemInScalar(node, index, message);
+    return this.problemAt(path, message);
+  }
+
+  /** A warning at the value of `path`. */
+  warningAt(path: FieldPath, message: string): Problem {
+    return { ...this.problemAt(path, message), severity: "warning" };
+  }
+
+  private problemInScalar(node: Scalar, index: number, message: string): Problem {
+    const [start, end] = node.range ?? [0, 0];
+    const raw = this.text.slice(start, end);
+    let offset = start;
+    const value = String(node.value);
+    if (node.type === Scalar.PLAIN && raw === value) offset = start + index;
+    else if (
+      (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE) &&
+      raw.slice(1, -1) === value
+    ) offset = start + 1 + index;
+    return this.problemAtOffset(offset, message, "error");
+  }
+
+  private problemAtOffset(offset: number, message: string, severity: Problem["severity"]): Problem {
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.path, line, col, message, severity };
+  }
+
+  private find(path: FieldPath): { node: Node | null; key: Node | null } {
+    let node: Node | null = (this.doc.contents as Node | null) ?? null;
+    let key: Node | null = null;
+    for (const seg of path) {
+      if (node && isMap(node)) {
+        const pair = (node.items as Pair<Node, Node | null>[]).find((p) =>
+          isScalar(p.key) && String(p.key.value) === String(seg)
+        );
+        if (!pair) break;
+        key = pair.key;
+        node = pair.value ?? pair.key;
+      } else if (node && isSeq(node) && typeof seg === "number" && node.items[seg]) {
+        key = null;
+        node = node.items[seg] as Node;
+      } else break;
+    }
+    return { node, key };
+  }
+}
+
+/**
+ * A plain scalar that was exactly one `${VAR}` takes the type its value would have had in YAML,
+ * so `max_attempts: ${ATTEMPTS}` is a number; anything else stays a string.
+ */
+function typedValue(node: Scalar, value: string): unknown {
+  if (node.type !== Scalar.PLAIN) return value;
+  if (/^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  if (value === "true" || value === "false") return value === "true";
+  return value;
+}
+
+function yamlMessage(code: string, message: string, at: string): string {
+  if (code === "DUPLICATE_KEY") {
+    const key = /^[^:\n]*/.exec(at)![0].trim();
+    return `duplicate key "${key}": each key may appear once in a mapping`;
+  }
+  return `invalid YAML: ${message.split("\n")[0]}`;
+}

@@ -1,0 +1,212 @@
+/**
+ * `{{ }}` templates: compiled once with JSONata when rules load, rendered per event.
+ *
+ * A string that is exactly one `{{ }}` keeps the value's type (number, list, object); any other
+ * string with templates is stringified (objects and lists as JSON, a missing value as "").
+ * Subtrees without templates compile to literals and cost nothing to render.
+ */
+import jsonata from "jsonata";
+import { type FieldPath, formatFieldPath } from "./field_path.ts";
+import { splitTemplate, TemplateSyntaxError } from "./parse.ts";
+import { toPlainValue } from "./plain_value.ts";
+
+/** A compiled JSONata expression. */
+export type Expression = ReturnType<typeof jsonata>;
+
+type Piece = string | { expr: Expression; source: string };
+
+/** A value tree ready to render: literal parts are kept, expressions precompiled. */
+export type Template =
+  | { kind: "literal"; value: unknown }
+  | { kind: "expr"; expr: Expression; source: string }
+  | { kind: "concat"; pieces: Piece[] }
+  | { kind: "object"; entries: [string, Template][] }
+  | { kind: "array"; items: Template[] };
+
+/** A template that does not compile; `index` is the offset of the fault in the string at `path`. */
+export interface TemplateProblem {
+  path: FieldPath;
+  index: number;
+  message: string;
+}
+
+/** A template that failed while rendering, naming the field and expression at fault. */
+export class TemplateRenderError extends Error {
+  constructor(readonly path: FieldPath, readonly source: string, cause: unknown) {
+    super(`${formatFieldPath(path)}: {{${source}}} failed: ${describeJsonataError(cause)}`, {
+      cause,
+    });
+    this.name = "TemplateRenderError";
+  }
+}
+
+/** What a render sees besides its input: JSONata variable bindings and an optional escaper. */
+export interface RenderOptions {
+  bindings?: Record<string, unknown>;
+  /** Applied to every string an expression produces, e.g. Slack's `&<>` escaping. */
+  escape?: (text: string, path: FieldPath) => string;
+}
+
+/** Compiles a JSONata expression, or returns the problem with its offset in `source`. */
+export function compileExpression(
+  source: string,
+): { expr: Expression } | { message: string; index: number } {
+  try {
+    return { expr: jsonata(source) };
+  } catch (e) {
+    const position = (e as { position?: number }).position;
+    return {
+      message: `invalid JSONata: ${describeJsonataError(e)}`,
+      index: typeof position === "number" ? Math.max(0, position - 1) : 0,
+    };
+  }
+}
+
+/** Compiles every `{{ }}` in a value tree (strings, lists and mappings, any depth). */
+export function compileTemplate(
+  value: unknown,
+  path: FieldPath = [],
+): { template: Template; problems: TemplateProblem[] } {
+  const problems: TemplateProblem[] = [];
+  const template = compileNode(value, path, problems);
+  return { template, problems };
+}
+
+function compileNode(value: unknown, path: FieldPath, problems: TemplateProblem[]): Template {
+  if (typeof value === "string") return compileString(value, path, problems);
+  if (Array.isArray(value)) {
+    const items = value.map((v, i) => compileNode(v, [...path, i], problems));
+    return items.every((t) => t.kind === "literal") ? { kind: "literal", value } : {
+      kind: "array",
+      items,
+    };
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).map(([k, v]): [string, Template] => [
+      k,
+      compileNode(v, [...path, k], problems),
+    ]);
+    return entries.every(([, t]) => t.kind === "literal") ? { kind: "literal", value } : {
+      kind: "object",
+      entries,
+    };
+  }
+  return { kind: "literal", value };
+}
+
+function compileString(text: string, path: FieldPath, problems: TemplateProblem[]): Template {
+  let parts;
+  try {
+    parts = splitTemplate(text);
+  } catch (e) {
+    if (!(e instanceof TemplateSyntaxError)) throw e;
+    problems.push({ path, index: e.index, message: e.message });
+    return { kind: "literal", value: text };
+  }
+  const pieces: Piece[] = [];
+  for (const part of parts) {
+    if (part.kind === "text") {
+      pieces.push(part.text);
+      continue;
+    }
+    const compiled = compileExpression(part.source);
+    if ("expr" in compiled) pieces.push({ expr: compiled.expr, source: part.source });
+    else problems.push({ path, index: part.offset + compiled.index, message: compiled.message });
+  }
+  if (pieces.length === 1 && typeof pieces[0] === "object") {
+    return { kind: "expr", ...pieces[0] };
+  }
+  if (pieces.every((p) => typeof p === "string")) return { kind: "literal", value: text };
+  return { kind: "concat", pieces };
+}
+
+/** Renders a compiled template against `input`; throws {@link TemplateRenderError}. */
+export async function renderTemplate(
+  template: Template,
+  input: unknown,
+  options: RenderOptions = {},
+  path: FieldPath = [],
+): Promise<unknown> {
+  switch (template.kind) {
+    case "literal":
+      return template.value;
+    case "expr": {
+      const v = await evaluate(template.expr, template.source, input, options, path);
+      return typeof v === "string" && options.escape ? options.escape(v, path) : v;
+    }
+    case "concat":
+      return await renderConcat(template.pieces, input, options, path);
+    case "array": {
+      const items = [];
+      for (let i = 0; i < template.items.length; i++) {
+        const v = await renderTemplate(template.items[i], input, options, [...path, i]);
+        items.push(v === undefined ? null : v);
+      }
+      return items;
+    }
+    case "object":
+      return await renderObject(template.entries, input, options, path);
+  }
+}
+
+async function renderObject(
+  entries: [string, Template][],
+  input: unknown,
+  options: RenderOptions,
+  path: FieldPath,
+): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [key, t] of entries) {
+    const v = await renderTemplate(t, input, options, [...path, key]);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+async function renderConcat(
+  pieces: Piece[],
+  input: unknown,
+  options: RenderOptions,
+  path: FieldPath,
+): Promise<string> {
+  let out = "";
+  for (const piece of pieces) {
+    if (typeof piece === "string") {
+      out += piece;
+      continue;
+    }
+    const text = stringify(await evaluate(piece.expr, piece.source, input, options, path));
+    out += options.escape ? options.escape(text, path) : text;
+  }
+  return out;
+}
+
+async function evaluate(
+  expr: Expression,
+  source: string,
+  input: unknown,
+  options: RenderOptions,
+  path: FieldPath,
+): Promise<unknown> {
+  try {
+    return toPlainValue(await expr.evaluate(input, options.bindings));
+  } catch (e) {
+    throw new TemplateRenderError(path, source, e);
+  }
+}
+
+function stringify(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+/** JSONata errors carry a code, a message and sometimes a token; this says it in one line. */
+export function describeJsonataError(e: unknown): string {
+  if (e && typeof e === "object" && "message" in e) {
+    const { message, code } = e as { message: string; code?: string };
+    return code ? `${message} (${code})` : message;
+  }
+  return String(e);
+}
