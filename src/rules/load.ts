@@ -51,6 +51,7 @@ export async function loadRules(
   const names = new Map<string, Problem>();
 
   for (const file of files) {
+    const before = problems.length;
     const text = await Deno.readTextFile(file);
     const { source, problems: yamlProblems } = SourceFile.parse(file, text);
     problems.push(...yamlProblems);
@@ -82,7 +83,7 @@ export async function loadRules(
       continue;
     }
     names.set(name, here);
-    if (compiled.rule) rules.push(compiled.rule);
+    if (compiled.rule && !hasErrors(problems.slice(before))) rules.push(compiled.rule);
   }
   return { rules, problems: sortProblems(problems), files };
 }

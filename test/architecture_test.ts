@@ -1,0 +1,44 @@
+/**
+ * The pipeline's core (event, rules, template, dispatch, executor, store) depends on nothing at
+ * its edges: no ingress, no CLI, no app wiring, no action implementations (action declarations,
+ * `actions/spec.ts`, `actions/catalog.ts` and `actions/NAME/spec.ts`, are allowed).
+ */
+import { assertEquals } from "./support/assert.ts";
+import { projectRoot } from "./support/cli.ts";
+
+const CORE = ["event", "rules", "template", "dispatch", "executor", "store"];
+
+async function* sourceFiles(dir: string): AsyncGenerator<string> {
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      const path = `${dir}/${e.name}`;
+      if (e.isDirectory) yield* sourceFiles(path);
+      else if (e.name.endsWith(".ts") && !e.name.endsWith("_test.ts")) yield path;
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+}
+
+function forbidden(target: string): boolean {
+  const rel = target.slice(`${projectRoot}/src/`.length);
+  if (rel.startsWith("ingress/") || rel.startsWith("cli/") || rel === "app.ts") return true;
+  if (!rel.startsWith("actions/")) return false;
+  return !/^actions\/(spec|catalog)\.ts$|^actions\/[a-z]+\/spec\.ts$/.test(rel);
+}
+
+Deno.test("core folders never import the edges", async () => {
+  const offences: string[] = [];
+  for (const folder of CORE) {
+    for await (const file of sourceFiles(`${projectRoot}/src/${folder}`)) {
+      const text = await Deno.readTextFile(file);
+      for (const m of text.matchAll(/from\s+"(\.[^"]+)"/g)) {
+        const target = new URL(m[1], `file://${file}`).pathname;
+        if (forbidden(target)) {
+          offences.push(`${file.slice(projectRoot.length + 1)} imports ${m[1]}`);
+        }
+      }
+    }
+  }
+  assertEquals(offences, []);
+});
