@@ -1,0 +1,224 @@
+/**
+ * The store contract: one suite every {@link Store} implementation must pass. A store's own test
+ * file calls {@link storeContract} with a factory; time is a manual clock.
+ */
+import { assertEquals, assertOk } from "../../test/support/assert.ts";
+import { ManualClock } from "../../test/support/clock.ts";
+import type { NewDelivery, RulePlan, Store, StoreOptions } from "./store.ts";
+
+/** Opens a fresh, empty store with the given options. */
+export type OpenStore = (options: StoreOptions) => Promise<Store>;
+
+const retry = {
+  maxAttempts: 3,
+  initialDelayMs: 1000,
+  maxDelayMs: 60_000,
+  maxDurationMs: 3_600_000,
+};
+
+function delivery(key: string, extra: Partial<NewDelivery> = {}): NewDelivery {
+  return {
+    rule: "r",
+    actionIndex: 0,
+    actionType: "http",
+    idempotencyKey: key,
+    mode: "live",
+    params: { url: "https://x.example", secret: "s" },
+    retry,
+    timeoutMs: 1000,
+    ...extra,
+  };
+}
+
+const plan = (...deliveries: NewDelivery[]): RulePlan[] => [{ rule: "r", deliveries }];
+
+/** Registers the contract tests for one store implementation. */
+export function storeContract(name: string, open: OpenStore): void {
+  const test = (title: string, fn: (store: Store, clock: ManualClock) => Promise<void>) =>
+    Deno.test(`${name}: ${title}`, async () => {
+      const clock = new ManualClock();
+      const store = await open({ now: clock.now, dedupeWindowMs: 60_000, retentionMs: 120_000 });
+      try {
+        await fn(store, clock);
+      } finally {
+        await store.close();
+      }
+    });
+
+  const put = (store: Store, dedupeId?: string, source: "webhook" | "sqs" = "webhook") =>
+    store.putEvent({ source, dedupeId, type: "user.banned", body: '{"type":"user.banned"}' });
+
+  test("put dedupes by source id within the window", async (store, clock) => {
+    const a = await put(store, "w1");
+    assertEquals(a.duplicate, false);
+    assertEquals(await put(store, "w1"), { id: a.id, duplicate: true });
+    assertEquals((await put(store, "w1", "sqs")).duplicate, false, "ids are per source");
+    assertEquals((await put(store)).duplicate, false);
+    assertEquals((await put(store)).duplicate, false, "no id, no dedupe");
+    clock.advance(60_001);
+    const later = await put(store, "w1");
+    assertEquals(later.duplicate, false, "the window has passed");
+    assertOk(later.id !== a.id);
+  });
+
+  test("concurrent puts all land, and dedupe inside one batch", async (store) => {
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => put(store, `id-${i % 100}`)),
+    );
+    assertEquals(results.filter((r) => !r.duplicate).length, 100);
+    assertEquals(new Set(results.map((r) => r.id)).size, 100);
+    assertEquals((await store.stats()).pendingEvents, 100);
+  });
+
+  test("claimed events are leased until dispatched or the lease expires", async (store, clock) => {
+    const { id } = await put(store, "a");
+    assertEquals((await store.claimEvents("w1", 10, 5000)).map((e) => e.id), [id]);
+    assertEquals(await store.claimEvents("w2", 10, 5000), [], "leased");
+    clock.advance(5001);
+    const again = await store.claimEvents("w2", 10, 5000);
+    assertEquals(again.map((e) => [e.id, e.type, e.source, e.body]), [
+      [id, "user.banned", "webhook", '{"type":"user.banned"}'],
+    ]);
+    await store.completeDispatch(id, plan(delivery("k1")));
+    clock.advance(10_000);
+    assertEquals(await store.claimEvents("w3", 10, 5000), [], "dispatched events stay dispatched");
+  });
+
+  test("dispatch creates each delivery once, even when repeated", async (store) => {
+    const { id } = await put(store, "a");
+    await store.claimEvents("w", 10, 1000);
+    await store.completeDispatch(id, plan(delivery("k1"), delivery("k2", { actionIndex: 1 })));
+    await store.completeDispatch(id, plan(delivery("k1"), delivery("k2", { actionIndex: 1 })));
+    assertEquals((await store.stats()).pendingDeliveries, 2);
+    const claimed = await store.claimDeliveries("w", 10, 1000);
+    assertEquals(claimed.map((d) => [d.eventId, d.idempotencyKey, d.status, d.attempts]), [
+      [id, "k1", "pending", 0],
+      [id, "k2", "pending", 0],
+    ]);
+    assertEquals(claimed[0].params, { url: "https://x.example", secret: "s" });
+    assertEquals(claimed[0].retry, retry);
+  });
+
+  test("throttle windows suppress a rule per key", async (store, clock) => {
+    const dispatch = async (dedupe: string, key: string) => {
+      const { id } = await put(store, dedupe);
+      return await store.completeDispatch(id, [
+        { rule: "t", throttle: { key, perMs: 10_000 }, deliveries: [delivery(`t-${dedupe}`)] },
+        { rule: "u", deliveries: [delivery(`u-${dedupe}`, { rule: "u" })] },
+      ]);
+    };
+    assertEquals(await dispatch("1", "act-1"), { throttled: [] });
+    assertEquals(await dispatch("2", "act-1"), { throttled: ["t"] });
+    assertEquals(await dispatch("3", "act-2"), { throttled: [] });
+    clock.advance(10_001);
+    assertEquals(await dispatch("4", "act-1"), { throttled: [] });
+    assertEquals((await store.stats()).pendingDeliveries, 7);
+  });
+
+  test("deliveries: due only, leased, retried later, done or dead", async (store, clock) => {
+    const { id } = await put(store);
+    await store.completeDispatch(id, plan(delivery("a"), delivery("b", { actionIndex: 1 })));
+    const [a, b] = await store.claimDeliveries("w", 10, 30_000);
+    assertEquals(await store.claimDeliveries("w2", 10, 30_000), [], "leased");
+    const attempt = {
+      at: clock.now(),
+      durationMs: 5,
+      outcome: "retry" as const,
+      status: 503,
+      error: "503",
+    };
+    await store.finishDelivery(a.id, "w", { kind: "retry", attempt, nextAt: clock.now() + 2000 });
+    await store.finishDelivery(b.id, "w", {
+      kind: "done",
+      attempt: { ...attempt, outcome: "ok", status: 200, error: undefined },
+    });
+    assertEquals(await store.claimDeliveries("w", 10, 30_000), [], "not due yet");
+    assertEquals(await store.nextDueAt(), clock.now() + 2000);
+    clock.advance(2000);
+    const [again] = await store.claimDeliveries("w", 10, 30_000);
+    assertEquals([again.id, again.attempts, again.lastError], [a.id, 1, "503"]);
+    await store.finishDelivery(a.id, "someone-else", { kind: "done", attempt });
+    assertEquals(
+      (await store.stats()).pendingDeliveries,
+      1,
+      "a finish without the lease is ignored",
+    );
+    await store.finishDelivery(a.id, "w", {
+      kind: "dead",
+      attempt: { ...attempt, outcome: "permanent", status: 400, error: "400 Bad Request" },
+    });
+    assertEquals(await store.stats(), { pendingEvents: 0, pendingDeliveries: 0, deadLetters: 1 });
+  });
+
+  test(
+    "an expired delivery lease gives the work back; release does so at once",
+    async (store, clock) => {
+      const { id } = await put(store);
+      await store.completeDispatch(id, plan(delivery("a")));
+      const [d] = await store.claimDeliveries("crashed", 10, 30_000);
+      clock.advance(30_001);
+      assertEquals((await store.claimDeliveries("w", 10, 30_000)).map((x) => x.id), [d.id]);
+      await store.releaseDeliveries([d.id], "w");
+      assertEquals((await store.claimDeliveries("w2", 10, 30_000)).map((x) => x.id), [d.id]);
+    },
+  );
+
+  test("shadow deliveries are recorded, never claimed; render errors are dead at once", async (store) => {
+    const { id } = await put(store);
+    await store.completeDispatch(
+      id,
+      plan(
+        delivery("s", { mode: "shadow" }),
+        delivery("e", { actionIndex: 1, params: null, renderError: "do[1].http.url: failed" }),
+      ),
+    );
+    assertEquals(await store.claimDeliveries("w", 10, 1000), []);
+    const [dead] = await store.listDeadLetters();
+    assertEquals([dead.idempotencyKey, dead.lastError, dead.history.map((h) => h.outcome)], [
+      "e",
+      "do[1].http.url: failed",
+      ["permanent"],
+    ]);
+  });
+
+  test("dead letters list with history and replay with a fresh window", async (store, clock) => {
+    const { id } = await put(store);
+    await store.completeDispatch(id, plan(delivery("a"), delivery("b", { actionIndex: 1 })));
+    for (const d of await store.claimDeliveries("w", 10, 1000)) {
+      const attempt = {
+        at: clock.now(),
+        durationMs: 3,
+        outcome: "permanent" as const,
+        status: 404,
+        error: "404",
+      };
+      await store.finishDelivery(d.id, "w", { kind: "dead", attempt });
+    }
+    const dead = await store.listDeadLetters();
+    assertEquals(dead.map((d) => [d.idempotencyKey, d.eventType, d.history.length]), [
+      ["a", "user.banned", 1],
+      ["b", "user.banned", 1],
+    ]);
+    assertEquals((await store.listDeadLetters({ after: dead[0].id })).length, 1);
+    clock.advance(5000);
+    assertEquals(await store.replayDeadLetters([dead[0].id, "999999"]), 1);
+    const [replayed] = await store.claimDeliveries("w", 10, 1000);
+    assertEquals([replayed.id, replayed.attempts, replayed.firstAt], [dead[0].id, 0, clock.now()]);
+    assertEquals(await store.replayDeadLetters("all"), 1);
+    assertEquals((await store.stats()).deadLetters, 0);
+  });
+
+  test(
+    "quarantine keeps bodies; prune forgets old finished work and dedupe ids",
+    async (store, clock) => {
+      assertOk(await store.quarantine({ source: "webhook", reason: "not JSON", body: "{nope" }));
+      const { id } = await put(store, "old");
+      await store.claimEvents("w", 1, 1000);
+      await store.completeDispatch(id, plan(delivery("x", { mode: "shadow" })));
+      clock.advance(120_001);
+      await store.prune();
+      assertEquals((await put(store, "old")).duplicate, false);
+      assertEquals((await store.stats()).pendingEvents, 1);
+    },
+  );
+}

@@ -1,0 +1,269 @@
+/**
+ * The embedded store: SQLite through `node:sqlite`, WAL, `synchronous=FULL` (a write is on disk
+ * before it is acknowledged) with group commit. One process owns the file; on open it takes back
+ * every lease a crashed predecessor held.
+ */
+import { DatabaseSync } from "node:sqlite";
+import { newEventId } from "../event/id.ts";
+import { GroupCommit } from "./group_commit.ts";
+import { sqliteMigrations } from "./sqlite_schema.ts";
+import { attemptFromRow, deliveryFromRow, deliveryValues, eventFromRow } from "./sqlite_rows.ts";
+import {
+  type DeadLetter,
+  type DeliveryResult,
+  type NewEvent,
+  type PutResult,
+  type QuarantineEntry,
+  type RulePlan,
+  SEVEN_DAYS_MS,
+  type Store,
+  type StoreOptions,
+  type StoreStats,
+} from "./store.ts";
+
+/** The SQLite {@link Store}. */
+export class SqliteStore implements Store {
+  private readonly db: DatabaseSync;
+  private readonly writes: GroupCommit;
+  private readonly now: () => number;
+  private readonly dedupeWindowMs: number;
+  private readonly retentionMs: number;
+
+  /** Opens (creating if needed) the database at `path`; `:memory:` for a throwaway one. */
+  constructor(readonly path: string, options: StoreOptions = {}) {
+    if (path !== ":memory:" && path.includes("/")) {
+      Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+    }
+    this.db = new DatabaseSync(path);
+    this.db.exec(
+      "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000",
+    );
+    this.migrate();
+    this.db.exec("UPDATE events SET lease_until = 0; UPDATE deliveries SET lease_until = 0");
+    this.writes = new GroupCommit(this.db);
+    this.now = options.now ?? Date.now;
+    this.dedupeWindowMs = options.dedupeWindowMs ?? SEVEN_DAYS_MS;
+    this.retentionMs = options.retentionMs ?? SEVEN_DAYS_MS;
+  }
+
+  private migrate() {
+    const version = (this.db.prepare("PRAGMA user_version").get() as { user_version: number })
+      .user_version;
+    for (let v = version; v < sqliteMigrations.length; v++) {
+      this.db.exec("BEGIN");
+      this.db.exec(sqliteMigrations[v]);
+      this.db.exec(`PRAGMA user_version = ${v + 1}`);
+      this.db.exec("COMMIT");
+    }
+  }
+
+  private sql(text: string) {
+    return this.db.prepare(text);
+  }
+
+  putEvent(event: NewEvent): Promise<PutResult> {
+    return this.writes.write(() => {
+      const now = this.now();
+      const key = event.dedupeId === undefined ? null : `${event.source}:${event.dedupeId}`;
+      if (key !== null) {
+        const seen = this.sql("SELECT id, received_at FROM events WHERE dedupe_key = ?").get(key);
+        if (seen && (seen.received_at as number) >= now - this.dedupeWindowMs) {
+          return { id: seen.id as string, duplicate: true };
+        }
+        if (seen) {
+          this.sql("UPDATE events SET dedupe_key = NULL WHERE id = ?").run(seen.id as string);
+        }
+      }
+      const id = newEventId(now);
+      this.sql(
+        "INSERT INTO events (id, source, dedupe_key, type, body, meta, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      ).run(
+        id,
+        event.source,
+        key,
+        event.type,
+        event.body,
+        event.meta ? JSON.stringify(event.meta) : null,
+        now,
+      );
+      return { id, duplicate: false };
+    });
+  }
+
+  claimEvents(owner: string, limit: number, leaseMs: number) {
+    return this.writes.write(() => {
+      const now = this.now();
+      return this.sql(
+        `UPDATE events SET lease_owner = ?, lease_until = ? WHERE id IN (
+           SELECT id FROM events WHERE dispatched_at IS NULL AND lease_until <= ?
+           ORDER BY received_at LIMIT ?)
+         RETURNING *`,
+      ).all(owner, now + leaseMs, now, limit).map(eventFromRow)
+        .sort((a, b) => a.receivedAt - b.receivedAt || (a.id < b.id ? -1 : 1));
+    });
+  }
+
+  completeDispatch(eventId: string, plans: RulePlan[]) {
+    return this.writes.write(() => {
+      const now = this.now();
+      const throttled: string[] = [];
+      const insert = this.sql(
+        `INSERT OR IGNORE INTO deliveries (event_id, rule, action_index, action_type, idempotency_key,
+           mode, params, render_error, retry, timeout_ms, rate_key, status, next_at, first_at,
+           last_error, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      const dispatched = this.sql("SELECT dispatched_at FROM events WHERE id = ?").get(eventId);
+      if (!dispatched || dispatched.dispatched_at !== null) return { throttled };
+      for (const plan of plans) {
+        if (plan.throttle) {
+          const { key, perMs } = plan.throttle;
+          const row = this.sql("SELECT until FROM throttles WHERE rule = ? AND key = ?").get(
+            plan.rule,
+            key,
+          );
+          if (row && (row.until as number) > now) {
+            throttled.push(plan.rule);
+            continue;
+          }
+          this.sql("INSERT OR REPLACE INTO throttles (rule, key, until) VALUES (?, ?, ?)")
+            .run(plan.rule, key, now + perMs);
+        }
+        for (const d of plan.deliveries) {
+          const values = deliveryValues(eventId, d, now);
+          const { changes } = insert.run(...values);
+          if (changes && d.renderError) {
+            this.sql(
+              "INSERT INTO attempts (delivery_id, at, duration_ms, outcome, error) SELECT id, ?, 0, 'permanent', ? FROM deliveries WHERE idempotency_key = ?",
+            ).run(now, d.renderError, d.idempotencyKey);
+          }
+        }
+      }
+      this.sql("UPDATE events SET dispatched_at = ?, lease_until = 0 WHERE id = ?").run(
+        now,
+        eventId,
+      );
+      return { throttled };
+    });
+  }
+
+  claimDeliveries(owner: string, limit: number, leaseMs: number) {
+    return this.writes.write(() => {
+      const now = this.now();
+      return this.sql(
+        `UPDATE deliveries SET lease_owner = ?, lease_until = ? WHERE id IN (
+           SELECT id FROM deliveries WHERE status = 'pending' AND next_at <= ? AND lease_until <= ?
+           ORDER BY next_at LIMIT ?)
+         RETURNING *`,
+      ).all(owner, now + leaseMs, now, now, limit).map(deliveryFromRow)
+        .sort((a, b) => a.nextAt - b.nextAt);
+    });
+  }
+
+  finishDelivery(id: string, owner: string, result: DeliveryResult) {
+    return this.writes.write(() => {
+      const now = this.now();
+      const a = result.attempt;
+      this.sql(
+        "INSERT INTO attempts (delivery_id, at, duration_ms, outcome, status, error) VALUES (?, ?, ?, ?, ?, ?)",
+      ).run(Number(id), a.at, a.durationMs, a.outcome, a.status ?? null, a.error ?? null);
+      const status = result.kind === "retry" ? "pending" : result.kind;
+      const nextAt = result.kind === "retry" ? result.nextAt : now;
+      this.sql(
+        `UPDATE deliveries SET status = ?, attempts = attempts + 1, next_at = ?, last_error = ?,
+           lease_owner = NULL, lease_until = 0, updated_at = ?
+         WHERE id = ? AND lease_owner = ? AND status = 'pending'`,
+      ).run(status, nextAt, a.error ?? null, now, Number(id), owner);
+    });
+  }
+
+  releaseDeliveries(ids: string[], owner: string) {
+    return this.writes.write(() => {
+      const release = this.sql(
+        "UPDATE deliveries SET lease_owner = NULL, lease_until = 0 WHERE id = ? AND lease_owner = ?",
+      );
+      for (const id of ids) release.run(Number(id), owner);
+    });
+  }
+
+  listDeadLetters(options: { limit?: number; after?: string } = {}): Promise<DeadLetter[]> {
+    const rows = this.sql(
+      `SELECT d.*, e.type AS event_type FROM deliveries d JOIN events e ON e.id = d.event_id
+       WHERE d.status = 'dead' AND d.id > ? ORDER BY d.id LIMIT ?`,
+    ).all(Number(options.after ?? 0), options.limit ?? 100);
+    const history = this.sql("SELECT * FROM attempts WHERE delivery_id = ? ORDER BY at, rowid");
+    return Promise.resolve(rows.map((r) => ({
+      ...deliveryFromRow(r),
+      eventType: r.event_type as string,
+      history: history.all(r.id as number).map(attemptFromRow),
+    })));
+  }
+
+  replayDeadLetters(ids: string[] | "all") {
+    return this.writes.write(() => {
+      const now = this.now();
+      const set = `status = 'pending', attempts = 0, next_at = ${now}, first_at = ${now},
+        lease_owner = NULL, lease_until = 0, updated_at = ${now}`;
+      if (ids === "all") {
+        return Number(this.sql(`UPDATE deliveries SET ${set} WHERE status = 'dead'`).run().changes);
+      }
+      const one = this.sql(`UPDATE deliveries SET ${set} WHERE status = 'dead' AND id = ?`);
+      return ids.reduce((n, id) => n + Number(one.run(Number(id)).changes), 0);
+    });
+  }
+
+  quarantine(entry: QuarantineEntry) {
+    return this.writes.write(() => {
+      const id = newEventId(this.now());
+      this.sql(
+        "INSERT INTO quarantine (id, source, reason, body, received_at) VALUES (?, ?, ?, ?, ?)",
+      )
+        .run(id, entry.source, entry.reason, entry.body, this.now());
+      return id;
+    });
+  }
+
+  nextDueAt() {
+    const row = this.sql("SELECT MIN(next_at) AS at FROM deliveries WHERE status = 'pending'")
+      .get();
+    return Promise.resolve((row?.at as number | null) ?? undefined);
+  }
+
+  stats(): Promise<StoreStats> {
+    const count = (sql: string) => (this.sql(sql).get()!.n as number);
+    return Promise.resolve({
+      pendingEvents: count("SELECT COUNT(*) AS n FROM events WHERE dispatched_at IS NULL"),
+      pendingDeliveries: count("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending'"),
+      deadLetters: count("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'dead'"),
+    });
+  }
+
+  prune() {
+    return this.writes.write(() => {
+      const now = this.now();
+      const old = now - this.retentionMs;
+      this.sql(
+        "UPDATE events SET dedupe_key = NULL WHERE received_at < ? AND dedupe_key IS NOT NULL",
+      )
+        .run(now - this.dedupeWindowMs);
+      this.sql(
+        `DELETE FROM attempts WHERE delivery_id IN (
+           SELECT id FROM deliveries WHERE status IN ('done', 'shadow') AND updated_at < ?)`,
+      ).run(old);
+      this.sql("DELETE FROM deliveries WHERE status IN ('done', 'shadow') AND updated_at < ?").run(
+        old,
+      );
+      this.sql(
+        `DELETE FROM events WHERE dispatched_at IS NOT NULL AND received_at < ? AND dedupe_key IS NULL
+           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)`,
+      ).run(old);
+      this.sql("DELETE FROM throttles WHERE until < ?").run(now);
+    });
+  }
+
+  close(): Promise<void> {
+    this.writes.flush();
+    this.db.close();
+    return Promise.resolve();
+  }
+}

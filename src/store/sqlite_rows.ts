@@ -1,0 +1,73 @@
+/** Mapping between SQLite rows and the store's records. */
+import type { EventSource } from "../event/envelope.ts";
+import type { AttemptRecord, Delivery, DeliveryStatus, NewDelivery, StoredEvent } from "./store.ts";
+
+type Row = Record<string, unknown>;
+
+/** An `events` row as a {@link StoredEvent}. */
+export function eventFromRow(r: Row): StoredEvent {
+  return {
+    id: r.id as string,
+    source: r.source as EventSource,
+    type: r.type as string,
+    body: r.body as string,
+    receivedAt: r.received_at as number,
+  };
+}
+
+/** A `deliveries` row as a {@link Delivery}. */
+export function deliveryFromRow(r: Row): Delivery {
+  return {
+    id: String(r.id),
+    eventId: r.event_id as string,
+    rule: r.rule as string,
+    actionIndex: r.action_index as number,
+    actionType: r.action_type as string,
+    idempotencyKey: r.idempotency_key as string,
+    mode: r.mode as "live" | "shadow",
+    params: r.params === null ? null : JSON.parse(r.params as string),
+    renderError: (r.render_error as string | null) ?? undefined,
+    retry: JSON.parse(r.retry as string),
+    timeoutMs: r.timeout_ms as number,
+    rateKey: (r.rate_key as string | null) ?? undefined,
+    status: r.status as DeliveryStatus,
+    attempts: r.attempts as number,
+    nextAt: r.next_at as number,
+    firstAt: r.first_at as number,
+    lastError: (r.last_error as string | null) ?? undefined,
+  };
+}
+
+/** The bind values of a new `deliveries` row, in the order of the insert statement. */
+export function deliveryValues(eventId: string, d: NewDelivery, now: number) {
+  const status = d.mode === "shadow" ? "shadow" : d.renderError ? "dead" : "pending";
+  return [
+    eventId,
+    d.rule,
+    d.actionIndex,
+    d.actionType,
+    d.idempotencyKey,
+    d.mode,
+    d.params === null ? null : JSON.stringify(d.params),
+    d.renderError ?? null,
+    JSON.stringify(d.retry),
+    d.timeoutMs,
+    d.rateKey ?? null,
+    status,
+    now,
+    now,
+    d.renderError ?? null,
+    now,
+  ] as const;
+}
+
+/** An `attempts` row as an {@link AttemptRecord}. */
+export function attemptFromRow(r: Row): AttemptRecord {
+  return {
+    at: r.at as number,
+    durationMs: r.duration_ms as number,
+    outcome: r.outcome as AttemptRecord["outcome"],
+    ...(r.status === null ? {} : { status: r.status as number }),
+    ...(r.error === null ? {} : { error: r.error as string }),
+  };
+}
