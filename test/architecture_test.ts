@@ -1,7 +1,8 @@
 /**
  * The pipeline's core (event, rules, template, dispatch, executor, store) depends on nothing at
- * its edges: no ingress, no CLI, no app wiring, no action implementations (action declarations,
- * `actions/spec.ts`, `actions/catalog.ts` and `actions/NAME/spec.ts`, are allowed).
+ * its edges: no ingress, no CLI, no app wiring, no action implementations. The action interface
+ * and declarations (`actions/action.ts`, `actions/spec.ts`, `actions/catalog.ts`,
+ * `actions/NAME/spec.ts`) are allowed.
  */
 import { assertEquals } from "./support/assert.ts";
 import { projectRoot } from "./support/cli.ts";
@@ -24,7 +25,7 @@ function forbidden(target: string): boolean {
   const rel = target.slice(`${projectRoot}/src/`.length);
   if (rel.startsWith("ingress/") || rel.startsWith("cli/") || rel === "app.ts") return true;
   if (!rel.startsWith("actions/")) return false;
-  return !/^actions\/(spec|catalog)\.ts$|^actions\/[a-z]+\/spec\.ts$/.test(rel);
+  return !/^actions\/(action|spec|catalog)\.ts$|^actions\/[a-z]+\/spec\.ts$/.test(rel);
 }
 
 Deno.test("core folders never import the edges", async () => {

@@ -1,18 +1,26 @@
 /** The `sluice` command line: finds the command, prints help, maps errors to exit statuses. */
+import { ConfigError } from "../config/load.ts";
 import { PathNotFoundError } from "../rules/files.ts";
+import { StoreUrlError } from "../store/open.ts";
 import { type Command, EXIT_OK, EXIT_USAGE, UsageError } from "./command.ts";
+import { dlqCommand } from "./dlq.ts";
 import { eventsCommand } from "./events.ts";
 import { matchCommand } from "./match.ts";
+import { runCommand } from "./run.ts";
+import { sendCommand } from "./send.ts";
 import { schemaCommand } from "./schema.ts";
 import { testCommand } from "./test.ts";
 import { validateCommand } from "./validate.ts";
 
 const commands: readonly Command[] = [
+  runCommand,
   validateCommand,
   testCommand,
   matchCommand,
+  sendCommand,
   schemaCommand,
   eventsCommand,
+  dlqCommand,
 ];
 
 function usage(): string {
@@ -48,6 +56,10 @@ export async function main(args: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (e) {
+    if (e instanceof ConfigError || e instanceof StoreUrlError) {
+      console.error(`sluice ${name}: ${e.message}`);
+      return EXIT_USAGE;
+    }
     if (e instanceof UsageError || e instanceof PathNotFoundError) {
       console.error(`sluice ${name}: ${e.message}\nRun "sluice ${name} --help" for usage.`);
       return EXIT_USAGE;

@@ -1,7 +1,8 @@
 /**
  * The embedded store: SQLite through `node:sqlite`, WAL, `synchronous=FULL` (a write is on disk
- * before it is acknowledged) with group commit. One process owns the file; on open it takes back
- * every lease a crashed predecessor held.
+ * before it is acknowledged) with group commit. One runtime process owns the file and, when it
+ * starts, takes back every lease a crashed predecessor held ({@link SqliteStore.reclaimLeases});
+ * CLI commands such as `dlq` may open it alongside.
  */
 import { DatabaseSync } from "node:sqlite";
 import { newEventId } from "../event/id.ts";
@@ -39,11 +40,18 @@ export class SqliteStore implements Store {
       "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000",
     );
     this.migrate();
-    this.db.exec("UPDATE events SET lease_until = 0; UPDATE deliveries SET lease_until = 0");
     this.writes = new GroupCommit(this.db);
     this.now = options.now ?? Date.now;
     this.dedupeWindowMs = options.dedupeWindowMs ?? SEVEN_DAYS_MS;
     this.retentionMs = options.retentionMs ?? SEVEN_DAYS_MS;
+  }
+
+  /** Makes all leased work claimable now: for the runtime at start, never for a second process. */
+  reclaimLeases(): Promise<void> {
+    return this.writes.write(() => {
+      this.db.exec("UPDATE events SET lease_until = 0 WHERE lease_until > 0");
+      this.db.exec("UPDATE deliveries SET lease_until = 0 WHERE lease_until > 0");
+    });
   }
 
   private migrate() {

@@ -17,6 +17,8 @@ Deno.test("sqlite: accepted events survive closing and reopening; leases are tak
     await first.claimEvents("crashed", 10, 3_600_000);
     await first.close();
     const second = new SqliteStore(`${dir}/db/sluice.db`);
+    assertEquals(await second.claimEvents("w", 10, 1000), [], "still leased");
+    await second.reclaimLeases();
     assertEquals((await second.claimEvents("w", 10, 1000)).map((e) => e.id), [id]);
     assertEquals(
       (await second.putEvent({ source: "webhook", dedupeId: "w", type: "t", body: "{}" }))

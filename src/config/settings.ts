@@ -1,0 +1,29 @@
+/** The runtime's settings, after the config file and the environment are merged and checked. */
+
+/** One Stream app whose webhooks are accepted; `previousSecret` is accepted during rotation. */
+export interface StreamApp {
+  apiKey: string;
+  secret: string;
+  previousSecret?: string;
+}
+
+/** Everything `run` and the store-using commands need. */
+export interface Settings {
+  /** host:port of the HTTP server. */
+  listen: { hostname: string; port: number };
+  /** `sqlite:PATH` or a `postgres://…` URL. */
+  store: string;
+  rulesDir: string;
+  apps: StreamApp[];
+  snsTopics: string[];
+  sqsQueues: string[];
+  sqsPollersPerQueue: number;
+  adminToken?: string;
+  log: "debug" | "info" | "warn" | "error";
+  maxBodyBytes: number;
+  dedupeWindowMs: number;
+  executor: { concurrency: number };
+  smtp?: { url: string; from?: string };
+  http: { maxConcurrencyPerHost: number; ratePerHostPerSecond?: number };
+  slack: { ratePerSecond: number };
+}

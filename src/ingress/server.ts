@@ -1,0 +1,33 @@
+/** The HTTP surface as one Hono app: webhook ingress, health and readiness. */
+import { Hono } from "hono";
+import type { Logger } from "../observe/log.ts";
+import { type StreamWebhookDeps, streamWebhookHandler } from "./stream_webhook.ts";
+
+/** What the server needs from the running app. */
+export interface ServerDeps {
+  log: Logger;
+  webhook: StreamWebhookDeps;
+  /** Extra routes mounted by the app (SNS, admin, metrics). */
+  mount?: (app: Hono) => void;
+  /** Whether rules are loaded and the store answers. */
+  ready: () => Promise<boolean>;
+}
+
+/** Builds the Hono app; tests can drive it with `app.request()`. */
+export function buildServer(deps: ServerDeps): Hono {
+  const app = new Hono();
+  app.post("/webhooks/stream", streamWebhookHandler(deps.webhook));
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get(
+    "/readyz",
+    async (c) =>
+      (await deps.ready()) ? c.json({ status: "ready" }) : c.json({ status: "not ready" }, 503),
+  );
+  deps.mount?.(app);
+  app.notFound((c) => c.json({ error: "not found" }, 404));
+  app.onError((e, c) => {
+    deps.log.error("request failed", { path: c.req.path, error: e });
+    return c.json({ error: "internal error" }, 500);
+  });
+  return app;
+}
