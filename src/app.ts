@@ -65,21 +65,24 @@ export class App {
         owner,
         concurrency: settings.executor.concurrency,
         onAttempt: (d, r) =>
-          log.info(`delivery ${r.kind}`, {
-            delivery_id: d.id,
-            event_id: d.eventId,
-            rule: d.rule,
-            action: d.actionType,
-            attempt: d.attempts + 1,
-            status: r.attempt.status,
-            error: r.attempt.error,
-          }),
+          log[r.kind === "done" ? "debug" : r.kind === "retry" ? "info" : "warn"](
+            `delivery ${r.kind}`,
+            {
+              delivery_id: d.id,
+              event_id: d.eventId,
+              rule: d.rule,
+              action: d.actionType,
+              attempt: d.attempts + 1,
+              status: r.attempt.status,
+              error: r.attempt.error,
+            },
+          ),
         onError: (e) => log.error("executor error", { error: e }),
       });
       const dispatcher = new Dispatcher(store, () => app!.rules, {
         owner,
         onDispatched: (report) => {
-          log.info("event dispatched", {
+          log.debug("event dispatched", {
             event_id: report.event.id,
             type: report.event.type,
             matched: report.evaluation.matches.map((m) => m.rule.name),
@@ -105,9 +108,7 @@ export class App {
           apps: settings.apps,
           maxBodyBytes: settings.maxBodyBytes,
           log,
-          onResult: (outcome) => {
-            if (outcome === "accepted") dispatcher.wake();
-          },
+          dispatch: dispatcher,
         },
       });
       const server = Deno.serve({

@@ -8,7 +8,7 @@ import type { Envelope, StreamEvent } from "../event/envelope.ts";
 import { Wakeup } from "../executor/wakeup.ts";
 import { evaluateEvent, type Evaluation } from "../rules/evaluate.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
-import type { Store, StoredEvent } from "../store/store.ts";
+import type { EventLease, Store, StoredEvent } from "../store/store.ts";
 import { planDeliveries } from "./plan.ts";
 
 /** What the dispatcher reports about each event it handled (logs, metrics, decision records). */
@@ -36,6 +36,7 @@ export interface DispatcherOptions {
 /** Moves events from the inbox to deliveries. */
 export class Dispatcher {
   private readonly wakeup = new Wakeup();
+  private submitted: { stored: StoredEvent; event: StreamEvent }[] = [];
   private running?: Promise<void>;
   private stopping = false;
 
@@ -45,20 +46,37 @@ export class Dispatcher {
     private readonly options: DispatcherOptions,
   ) {}
 
-  /** Dispatches one batch of claimed events; returns how many were handled. */
+  /** The lease ingress takes when storing an event it hands over with {@link submit}. */
+  get lease(): EventLease {
+    return { owner: this.options.owner, ms: this.options.leaseMs ?? 30_000 };
+  }
+
+  /**
+   * Hands over an event ingress has just stored under {@link lease}, already parsed, so it is
+   * dispatched without being read back. Past a backlog limit it is left to the lease's expiry.
+   */
+  submit(stored: StoredEvent, event: StreamEvent): void {
+    if (this.submitted.length >= 10_000) return;
+    this.submitted.push({ stored, event });
+    this.wakeup.notify();
+  }
+
+  /** Dispatches submitted events, or else one batch of claimed ones; returns how many. */
   async dispatchBatch(): Promise<number> {
-    const events = await this.store.claimEvents(
-      this.options.owner,
-      this.options.batch ?? 64,
-      this.options.leaseMs ?? 30_000,
-    );
+    const batch = this.options.batch ?? 64;
     const rules = this.rules();
+    if (this.submitted.length > 0) {
+      const taken = this.submitted.splice(0, batch);
+      await Promise.all(taken.map((s) => this.dispatchOne(s.stored, rules, s.event)));
+      return taken.length;
+    }
+    const events = await this.store.claimEvents(this.options.owner, batch, this.lease.ms);
     await Promise.all(events.map((e) => this.dispatchOne(e, rules)));
     return events.length;
   }
 
-  private async dispatchOne(stored: StoredEvent, rules: RuleSet) {
-    const event = JSON.parse(stored.body) as StreamEvent;
+  private async dispatchOne(stored: StoredEvent, rules: RuleSet, parsed?: StreamEvent) {
+    const event = parsed ?? JSON.parse(stored.body) as StreamEvent;
     const envelope: Envelope = {
       id: stored.id,
       type: stored.type,

@@ -7,10 +7,10 @@
 import type { Context } from "hono";
 import type { StreamApp } from "../config/settings.ts";
 import { isKnownEventPattern } from "../event/catalogue.ts";
-import { isStreamEvent } from "../event/envelope.ts";
+import { isStreamEvent, type StreamEvent } from "../event/envelope.ts";
 import type { Logger } from "../observe/log.ts";
-import type { Store } from "../store/store.ts";
-import { BadGzipError, BodyTooLargeError, gunzipLimited, isGzip, readLimited } from "./body.ts";
+import type { EventLease, Store, StoredEvent } from "../store/store.ts";
+import { BadGzipError, BodyTooLargeError, gunzipLimited, isGzip, readRequestBody } from "./body.ts";
 import { verifyStreamSignature } from "./stream_signature.ts";
 
 /** What the webhook endpoint needs. */
@@ -19,8 +19,10 @@ export interface StreamWebhookDeps {
   apps: readonly StreamApp[];
   maxBodyBytes: number;
   log: Logger;
-  /** Called with the outcome of every request (metrics) and after an event is stored. */
+  /** Called with the outcome of every request (metrics). */
   onResult?: (outcome: WebhookOutcome, type?: string) => void;
+  /** Where accepted events go next: stored under `lease`, then handed over parsed. */
+  dispatch?: { lease: EventLease; submit(stored: StoredEvent, event: StreamEvent): void };
 }
 
 /** How a webhook request ended. */
@@ -56,14 +58,9 @@ export function streamWebhookHandler(deps: StreamWebhookDeps) {
     if (!signature) return refuse(c, "unauthorized", 401, "missing X-Signature header");
     const appSecrets = secrets.get(apiKey);
     if (!appSecrets) return refuse(c, "unauthorized", 401, "unknown X-Api-Key");
-    const length = Number(c.req.header("content-length") ?? 0);
-    if (length > deps.maxBodyBytes) {
-      return refuse(c, "too_large", 413, `body is larger than ${deps.maxBodyBytes} bytes`);
-    }
-
     let body: Uint8Array<ArrayBuffer>;
     try {
-      body = await readLimited(c.req.raw.body, deps.maxBodyBytes);
+      body = await readRequestBody(c.req.raw, deps.maxBodyBytes);
       if (isGzip(body)) body = await gunzipLimited(body, deps.maxBodyBytes);
     } catch (e) {
       if (e instanceof BodyTooLargeError) return refuse(c, "too_large", 413, e.message);
@@ -93,13 +90,19 @@ export function streamWebhookHandler(deps: StreamWebhookDeps) {
     }
     const webhookId = c.req.header("x-webhook-id") || undefined;
     const attempt = Number(c.req.header("x-webhook-attempt") ?? 1);
-    const { id, duplicate } = await deps.store.putEvent({
+    const { id, duplicate, receivedAt } = await deps.store.putEvent({
       source: "webhook",
       dedupeId: webhookId,
       type: event.type,
       body: text,
       meta: { webhook_id: webhookId, attempt: Number.isFinite(attempt) ? attempt : 1 },
-    });
+    }, deps.dispatch?.lease);
+    if (!duplicate) {
+      deps.dispatch?.submit(
+        { id, source: "webhook", type: event.type, body: text, receivedAt },
+        event,
+      );
+    }
     deps.onResult?.(duplicate ? "duplicate" : "accepted", event.type);
     deps.log.debug(duplicate ? "webhook duplicate" : "webhook accepted", {
       event_id: id,

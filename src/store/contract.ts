@@ -51,7 +51,7 @@ export function storeContract(name: string, open: OpenStore): void {
   test("put dedupes by source id within the window", async (store, clock) => {
     const a = await put(store, "w1");
     assertEquals(a.duplicate, false);
-    assertEquals(await put(store, "w1"), { id: a.id, duplicate: true });
+    assertEquals(await put(store, "w1"), { id: a.id, duplicate: true, receivedAt: clock.now() });
     assertEquals((await put(store, "w1", "sqs")).duplicate, false, "ids are per source");
     assertEquals((await put(store)).duplicate, false);
     assertEquals((await put(store)).duplicate, false, "no id, no dedupe");
@@ -69,6 +69,20 @@ export function storeContract(name: string, open: OpenStore): void {
     assertEquals(new Set(results.map((r) => r.id)).size, 100);
     assertEquals((await store.stats()).pendingEvents, 100);
   });
+
+  test(
+    "an event stored with a lease is its owner's until the lease expires",
+    async (store, clock) => {
+      const body = '{"type":"t"}';
+      const { id } = await store.putEvent({ source: "sqs", type: "t", body }, {
+        owner: "me",
+        ms: 5000,
+      });
+      assertEquals(await store.claimEvents("other", 10, 5000), []);
+      clock.advance(5001);
+      assertEquals((await store.claimEvents("other", 10, 5000)).map((e) => e.id), [id]);
+    },
+  );
 
   test("claimed events are leased until dispatched or the lease expires", async (store, clock) => {
     const { id } = await put(store, "a");

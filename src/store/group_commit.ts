@@ -1,7 +1,8 @@
 /**
  * Group commit for a synchronous SQLite connection: writes requested in the same turn of the event
- * loop run in one transaction, so a burst of N requests costs one fsync instead of N. Each write
- * runs in its own savepoint, so one failing write does not undo the others.
+ * loop run in one transaction, so a burst of N requests costs one fsync instead of N. If one write
+ * fails, the batch is undone and each write retried in a transaction of its own, so a failing
+ * write never takes the others with it.
  */
 import type { DatabaseSync } from "node:sqlite";
 
@@ -36,28 +37,33 @@ export class GroupCommit {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
-    const results: { ok: boolean; value: unknown }[] = [];
+    let results: unknown[];
     try {
-      this.db.exec("BEGIN IMMEDIATE");
+      results = this.transaction(() => batch.map((op) => op.run()));
+    } catch {
+      // One write failed: undo the batch and give each write a transaction of its own, so only
+      // the failing one fails. This path is rare; the common one costs no savepoints.
       for (const op of batch) {
-        this.db.exec("SAVEPOINT op");
         try {
-          results.push({ ok: true, value: op.run() });
-          this.db.exec("RELEASE op");
+          op.resolve(this.transaction(op.run));
         } catch (e) {
-          this.db.exec("ROLLBACK TO op");
-          this.db.exec("RELEASE op");
-          results.push({ ok: false, value: e });
+          op.reject(e);
         }
       }
-      this.db.exec("COMMIT");
-    } catch (e) {
-      if (this.db.isTransaction) this.db.exec("ROLLBACK");
-      for (const op of batch) op.reject(e);
       return;
     }
-    batch.forEach((op, i) =>
-      results[i].ok ? op.resolve(results[i].value) : op.reject(results[i].value)
-    );
+    batch.forEach((op, i) => op.resolve(results[i]));
+  }
+
+  private transaction<T>(fn: () => T): T {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = fn();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (e) {
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
+      throw e;
+    }
   }
 }

@@ -4,7 +4,7 @@
  * starts, takes back every lease a crashed predecessor held ({@link SqliteStore.reclaimLeases});
  * CLI commands such as `dlq` may open it alongside.
  */
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { newEventId } from "../event/id.ts";
 import { GroupCommit } from "./group_commit.ts";
 import { sqliteMigrations } from "./sqlite_schema.ts";
@@ -12,6 +12,7 @@ import { attemptFromRow, deliveryFromRow, deliveryValues, eventFromRow } from ".
 import {
   type DeadLetter,
   type DeliveryResult,
+  type EventLease,
   type NewEvent,
   type PutResult,
   type QuarantineEntry,
@@ -65,36 +66,47 @@ export class SqliteStore implements Store {
     }
   }
 
-  private sql(text: string) {
-    return this.db.prepare(text);
+  private readonly statements = new Map<string, StatementSync>();
+
+  /** A prepared statement, prepared once per connection. */
+  private sql(text: string): StatementSync {
+    let statement = this.statements.get(text);
+    if (!statement) this.statements.set(text, statement = this.db.prepare(text));
+    return statement;
   }
 
-  putEvent(event: NewEvent): Promise<PutResult> {
+  putEvent(event: NewEvent, lease?: EventLease): Promise<PutResult> {
     return this.writes.write(() => {
       const now = this.now();
       const key = event.dedupeId === undefined ? null : `${event.source}:${event.dedupeId}`;
-      if (key !== null) {
-        const seen = this.sql("SELECT id, received_at FROM events WHERE dedupe_key = ?").get(key);
-        if (seen && (seen.received_at as number) >= now - this.dedupeWindowMs) {
-          return { id: seen.id as string, duplicate: true };
-        }
-        if (seen) {
-          this.sql("UPDATE events SET dedupe_key = NULL WHERE id = ?").run(seen.id as string);
-        }
+      const insert = () => {
+        const id = newEventId(now);
+        const { changes } = this.sql(
+          `INSERT OR IGNORE INTO events
+             (id, source, dedupe_key, type, body, meta, received_at, lease_owner, lease_until)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          id,
+          event.source,
+          key,
+          event.type,
+          event.body,
+          event.meta ? JSON.stringify(event.meta) : null,
+          now,
+          lease?.owner ?? null,
+          lease ? now + lease.ms : 0,
+        );
+        return changes ? id : undefined;
+      };
+      const id = insert();
+      if (id) return { id, duplicate: false, receivedAt: now };
+      // The dedupe id was seen: a duplicate inside the window, or an old id to forget.
+      const seen = this.sql("SELECT id, received_at FROM events WHERE dedupe_key = ?").get(key)!;
+      if ((seen.received_at as number) >= now - this.dedupeWindowMs) {
+        return { id: seen.id as string, duplicate: true, receivedAt: seen.received_at as number };
       }
-      const id = newEventId(now);
-      this.sql(
-        "INSERT INTO events (id, source, dedupe_key, type, body, meta, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      ).run(
-        id,
-        event.source,
-        key,
-        event.type,
-        event.body,
-        event.meta ? JSON.stringify(event.meta) : null,
-        now,
-      );
-      return { id, duplicate: false };
+      this.sql("UPDATE events SET dedupe_key = NULL WHERE id = ?").run(seen.id as string);
+      return { id: insert()!, duplicate: false, receivedAt: now };
     });
   }
 
@@ -121,8 +133,11 @@ export class SqliteStore implements Store {
            last_error, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      const dispatched = this.sql("SELECT dispatched_at FROM events WHERE id = ?").get(eventId);
-      if (!dispatched || dispatched.dispatched_at !== null) return { throttled };
+      // Marking first makes a repeated dispatch of the same event a no-op in this transaction.
+      const { changes } = this.sql(
+        "UPDATE events SET dispatched_at = ?, lease_until = 0 WHERE id = ? AND dispatched_at IS NULL",
+      ).run(now, eventId);
+      if (!changes) return { throttled };
       for (const plan of plans) {
         if (plan.throttle) {
           const { key, perMs } = plan.throttle;
@@ -147,10 +162,6 @@ export class SqliteStore implements Store {
           }
         }
       }
-      this.sql("UPDATE events SET dispatched_at = ?, lease_until = 0 WHERE id = ?").run(
-        now,
-        eventId,
-      );
       return { throttled };
     });
   }

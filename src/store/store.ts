@@ -22,6 +22,16 @@ export interface NewEvent {
 export interface PutResult {
   id: string;
   duplicate: boolean;
+  receivedAt: number;
+}
+
+/**
+ * A lease taken on an event as it is stored, by the process that will dispatch it from memory;
+ * if that process dies, the lease expires and any dispatcher claims the event.
+ */
+export interface EventLease {
+  owner: string;
+  ms: number;
 }
 
 /** An accepted event, as the dispatcher claims it. */
@@ -118,8 +128,11 @@ export interface StoreStats {
 
 /** The durable store. Every method is safe to call concurrently. */
 export interface Store {
-  /** Accepts an event durably, or reports the earlier copy when `dedupeId` was seen in the window. */
-  putEvent(event: NewEvent): Promise<PutResult>;
+  /**
+   * Accepts an event durably, or reports the earlier copy when `dedupeId` was seen in the window.
+   * With `lease`, the new event is held for its owner's dispatcher.
+   */
+  putEvent(event: NewEvent, lease?: EventLease): Promise<PutResult>;
   /** Leases up to `limit` events not yet dispatched. */
   claimEvents(owner: string, limit: number, leaseMs: number): Promise<StoredEvent[]>;
   /**

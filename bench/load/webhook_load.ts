@@ -1,0 +1,136 @@
+/**
+ * Signed-webhook ingress under load, side by side with a bare Hono app in the same run.
+ *
+ *   deno run -A bench/load/webhook_load.ts [--seconds 10] [--connections 64] [--rate 2000]
+ *
+ * 1. wrk (Debian package `wrk`) with 64 connections against the bare app, then against
+ *    `sluice run` (SQLite, synchronous=FULL, group commit), each request a distinct X-Webhook-Id:
+ *    req/s and latency percentiles, and their ratio.
+ * 2. An open-loop sender at a fixed rate against sluice: ack latency p50/p99/p99.9.
+ * Results print as Markdown rows for docs/PERFORMANCE.md.
+ */
+import { parseArgs } from "node:util";
+import { signStreamBody } from "../../src/ingress/stream_signature.ts";
+import { projectRoot } from "../../test/support/cli.ts";
+import { fixedRate } from "./fixed_rate.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    seconds: { type: "string", default: "10" },
+    connections: { type: "string", default: "64" },
+    rate: { type: "string", default: "2000" },
+  },
+});
+const SECRET = "bench-secret";
+const body = await Deno.readTextFile(
+  `${projectRoot}/examples/events/feeds.activity.reaction.added.json`,
+);
+const signature = await signStreamBody(new TextEncoder().encode(body), SECRET);
+
+async function spawn(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", `--config=${projectRoot}/deno.json`, "-A", ...args],
+    cwd,
+    env: { NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("server exited before listening");
+    buffer += value;
+    const m = /"msg":"sluice listening"[^\n]*"url":"([^"]+)"/.exec(buffer);
+    if (m) {
+      (async () => {
+        while (!(await reader.read()).done);
+      })();
+      return { child, url: m[1] };
+    }
+  }
+}
+
+async function wrk(url: string) {
+  const out = await new Deno.Command("wrk", {
+    args: [
+      "-t2",
+      `-c${values.connections}`,
+      `-d${values.seconds}s`,
+      "--latency",
+      "-s",
+      `${projectRoot}/bench/load/webhook.lua`,
+      url,
+    ],
+    env: { WEBHOOK_BODY: body, WEBHOOK_SIGNATURE: signature },
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  const num = (re: RegExp) => {
+    const m = re.exec(text);
+    if (!m) throw new Error(`unexpected wrk output:\n${text}`);
+    const unit = m[2] ?? "ms";
+    return Number(m[1]) * (unit === "us" ? 0.001 : unit === "s" ? 1000 : 1);
+  };
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(text);
+  return {
+    rps: num(/Requests\/sec:\s+([\d.]+)/),
+    p50: num(/ 50%\s+([\d.]+)(us|ms|s)/),
+    p99: num(/ 99%\s+([\d.]+)(us|ms|s)/),
+    errors: non2xx ? Number(non2xx[1]) : 0,
+  };
+}
+
+const dir = await Deno.makeTempDir({ prefix: "sluice-bench-" });
+await Deno.mkdir(`${dir}/rules`);
+await Deno.writeTextFile(
+  `${dir}/rules/quiet.yaml`,
+  "on: feeds.activity.reaction.added\nif: reaction.type = 'never'\ndo:\n  - http: { url: 'http://127.0.0.1:9/x' }\n",
+);
+try {
+  const bare = await spawn([`${projectRoot}/bench/load/bare_server.ts`], dir);
+  const bareResult = await wrk(bare.url);
+  bare.child.kill("SIGTERM");
+  await bare.child.status;
+
+  const sluice = await spawn([`${projectRoot}/src/main.ts`, "run"], dir, {
+    SLUICE_LISTEN: "127.0.0.1:0",
+    SLUICE_STORE: `sqlite:${dir}/data/sluice.db`,
+    STREAM_API_KEY: "bench-key",
+    STREAM_API_SECRET: SECRET,
+  });
+  const sluiceResult = await wrk(sluice.url);
+  await new Promise((r) => setTimeout(r, 2000));
+  const rate = await fixedRate(
+    sluice.url,
+    body,
+    SECRET,
+    Number(values.rate),
+    Number(values.seconds),
+  );
+  sluice.child.kill("SIGTERM");
+  await sluice.child.status;
+
+  const f = (n: number) => n.toFixed(2);
+  console.log(`| server | req/s | p50 ms | p99 ms | non-2xx |`);
+  console.log(`| --- | --- | --- | --- | --- |`);
+  console.log(
+    `| bare Hono | ${bareResult.rps.toFixed(0)} | ${f(bareResult.p50)} | ${
+      f(bareResult.p99)
+    } | ${bareResult.errors} |`,
+  );
+  console.log(
+    `| sluice | ${sluiceResult.rps.toFixed(0)} | ${f(sluiceResult.p50)} | ${
+      f(sluiceResult.p99)
+    } | ${sluiceResult.errors} |`,
+  );
+  console.log(`\nratio sluice / bare: ${(sluiceResult.rps / bareResult.rps).toFixed(2)}x`);
+  console.log(
+    `\nfixed rate ${rate.rate} req/s for ${rate.seconds}s: ${rate.ok} ok, ${rate.failed} failed; ` +
+      `ack p50 ${f(rate.p50)} ms, p99 ${f(rate.p99)} ms, p99.9 ${f(rate.p999)} ms, max ${
+        f(rate.max)
+      } ms`,
+  );
+} finally {
+  await Deno.remove(dir, { recursive: true });
+}
