@@ -4,18 +4,24 @@
  */
 import { createActions } from "./actions/registry.ts";
 import type { Settings } from "./config/settings.ts";
+import type { EnvLookup } from "./template/env.ts";
 import { Dispatcher } from "./dispatch/dispatcher.ts";
 import { Executor } from "./executor/executor.ts";
 import { buildServer } from "./ingress/server.ts";
+import type { SnsTestOptions } from "./ingress/sns/handler.ts";
 import type { Logger } from "./observe/log.ts";
 import { loadRuleSet } from "./rules/load.ts";
 import { formatProblem, type Problem, RuleLoadError } from "./rules/problem.ts";
 import type { RuleSet } from "./rules/rule_set.ts";
 import { openStore, type RuntimeStore } from "./store/open.ts";
 
-/** Options tests use to wire the app; nothing here is reachable from the CLI or environment. */
+/** How the app is wired beyond its settings. */
 export interface AppOptions {
   log: Logger;
+  /** Where rules read `${VAR}`; the process environment by default. */
+  env?: EnvLookup;
+  /** Test seams for SNS certificate hosts; no CLI flag or variable reaches them. */
+  snsTest?: SnsTestOptions;
 }
 
 const HOUR_MS = 3_600_000;
@@ -34,6 +40,7 @@ export class App {
     private readonly dispatcher: Dispatcher,
     private readonly executor: Executor,
     private readonly server: Deno.HttpServer<Deno.NetAddr>,
+    private readonly env?: EnvLookup,
   ) {
     this.rules = rules;
     this.pruneTimer = setInterval(() => {
@@ -48,7 +55,9 @@ export class App {
     let app: App | undefined;
     try {
       await store.reclaimLeases?.();
-      const { rules, problems, files } = await loadRuleSet([settings.rulesDir]);
+      const { rules, problems, files } = await loadRuleSet([settings.rulesDir], {
+        env: options.env,
+      });
       for (const p of problems) log.warn("rule warning", { problem: formatProblem(p) });
       log.info("rules loaded", {
         dir: settings.rulesDir,
@@ -110,13 +119,21 @@ export class App {
           log,
           dispatch: dispatcher,
         },
+        sns: {
+          store,
+          topics: settings.snsTopics,
+          maxBodyBytes: settings.maxBodyBytes,
+          log,
+          dispatch: dispatcher,
+          test: options.snsTest,
+        },
       });
       const server = Deno.serve({
         hostname: settings.listen.hostname,
         port: settings.listen.port,
         onListen: () => {},
       }, handler.fetch);
-      app = new App(settings, store, rules, log, dispatcher, executor, server);
+      app = new App(settings, store, rules, log, dispatcher, executor, server, options.env);
       dispatcher.start();
       executor.start();
       log.info("sluice listening", {
@@ -139,7 +156,7 @@ export class App {
   /** Re-validates the rules; swaps them in if valid, keeps the last good set otherwise. */
   async reload(): Promise<{ ok: boolean; problems: Problem[] }> {
     try {
-      const { rules, problems } = await loadRuleSet([this.settings.rulesDir]);
+      const { rules, problems } = await loadRuleSet([this.settings.rulesDir], { env: this.env });
       this.rules = rules;
       this.lastLoadProblems = problems;
       this.log.info("rules reloaded", { rules: rules.rules.length });

@@ -1,12 +1,14 @@
-/** The HTTP surface as one Hono app: webhook ingress, health and readiness. */
+/** The HTTP surface as one Hono app: Stream and SNS ingress, health and readiness. */
 import { Hono } from "hono";
 import type { Logger } from "../observe/log.ts";
+import { type SnsDeps, snsHandler } from "./sns/handler.ts";
 import { type StreamWebhookDeps, streamWebhookHandler } from "./stream_webhook.ts";
 
 /** What the server needs from the running app. */
 export interface ServerDeps {
   log: Logger;
   webhook: StreamWebhookDeps;
+  sns: SnsDeps;
   /** Extra routes mounted by the app (SNS, admin, metrics). */
   mount?: (app: Hono) => void;
   /** Whether rules are loaded and the store answers. */
@@ -17,6 +19,7 @@ export interface ServerDeps {
 export function buildServer(deps: ServerDeps): Hono {
   const app = new Hono();
   app.post("/webhooks/stream", streamWebhookHandler(deps.webhook));
+  app.post("/webhooks/sns", snsHandler(deps.sns));
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get(
     "/readyz",

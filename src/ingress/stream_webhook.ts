@@ -10,7 +10,8 @@ import { isKnownEventPattern } from "../event/catalogue.ts";
 import { isStreamEvent, type StreamEvent } from "../event/envelope.ts";
 import type { Logger } from "../observe/log.ts";
 import type { EventLease, Store, StoredEvent } from "../store/store.ts";
-import { BadGzipError, BodyTooLargeError, gunzipLimited, isGzip, readRequestBody } from "./body.ts";
+import { BadGzipError, BodyTooLargeError, gunzipLimited, isGzip } from "../event/compression.ts";
+import { readRequestBody } from "./body.ts";
 import { verifyStreamSignature } from "./stream_signature.ts";
 
 /** What the webhook endpoint needs. */

@@ -1,0 +1,154 @@
+/**
+ * `POST /webhooks/sns`: AWS SNS HTTP(S) deliveries. The body is parsed whatever its Content-Type,
+ * the topic checked against the allowlist before any network I/O, the signing certificate URL
+ * checked, the signature verified; then a subscription is confirmed, or a notification's event
+ * stored (deduped by `MessageId`). SNS counts any 2xx–4xx as delivered, so only failures worth a
+ * retry (a certificate or confirmation we could not fetch) answer 5xx.
+ */
+import type { Context } from "hono";
+import { decodeSnsMessage, UndecodableMessageError } from "../../event/decode.ts";
+import type { StreamEvent } from "../../event/envelope.ts";
+import type { Logger } from "../../observe/log.ts";
+import type { EventLease, Store, StoredEvent } from "../../store/store.ts";
+import { readRequestBody } from "../body.ts";
+import { BodyTooLargeError } from "../../event/compression.ts";
+import { CertificateCache, CertificateFetchError, checkSnsUrl, SNS_HOST } from "./certificate.ts";
+import { parseSnsMessage, type SnsMessage, SnsMessageError } from "./message.ts";
+import { verifySnsSignature } from "./signature.ts";
+
+/**
+ * Test seams. Never set from the CLI or the environment: tests use them to accept a local HTTPS
+ * server in place of `sns.<region>.amazonaws.com`.
+ */
+export interface SnsTestOptions {
+  hostPattern?: RegExp;
+  fetch?: typeof fetch;
+}
+
+/** What the SNS endpoint needs. */
+export interface SnsDeps {
+  store: Store;
+  topics: readonly string[];
+  maxBodyBytes: number;
+  log: Logger;
+  dispatch?: { lease: EventLease; submit(stored: StoredEvent, event: StreamEvent): void };
+  onResult?: (outcome: string, type?: string) => void;
+  test?: SnsTestOptions;
+}
+
+/** Builds the handler for `POST /webhooks/sns`. */
+export function snsHandler(deps: SnsDeps) {
+  const host = deps.test?.hostPattern ?? SNS_HOST;
+  const fetcher = deps.test?.fetch ?? fetch;
+  const certificates = new CertificateCache(fetcher);
+  const topics = new Set(deps.topics);
+  const answer = (
+    c: Context,
+    outcome: string,
+    status: 200 | 400 | 401 | 403 | 413 | 502 | 503,
+    body: object,
+  ) => {
+    deps.onResult?.(outcome);
+    if (status !== 200) deps.log.info("sns refused", { status, ...body });
+    return c.json(body, status);
+  };
+
+  return async (c: Context) => {
+    let message: SnsMessage;
+    try {
+      const raw = new TextDecoder().decode(await readRequestBody(c.req.raw, deps.maxBodyBytes));
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        return answer(c, "bad_request", 400, { error: "body is not JSON" });
+      }
+      message = parseSnsMessage(value, c.req.header("x-amz-sns-message-type"));
+    } catch (e) {
+      if (e instanceof BodyTooLargeError) return answer(c, "too_large", 413, { error: e.message });
+      if (e instanceof SnsMessageError) return answer(c, "bad_request", 400, { error: e.message });
+      throw e;
+    }
+    if (topics.size === 0) {
+      return answer(c, "forbidden", 403, { error: "no SNS topic is configured" });
+    }
+    if (!topics.has(message.TopicArn)) {
+      return answer(c, "forbidden", 403, { error: "TopicArn is not in SLUICE_SNS_TOPICS" });
+    }
+    const certProblem = checkSnsUrl(message.SigningCertURL, host, ".pem");
+    if (certProblem) {
+      return answer(c, "unauthorized", 401, { error: `SigningCertURL ${certProblem}` });
+    }
+    try {
+      const key = await certificates.publicKey(message.SigningCertURL);
+      if (!verifySnsSignature(message, key)) {
+        return answer(c, "unauthorized", 401, { error: "Signature does not verify" });
+      }
+    } catch (e) {
+      if (e instanceof SnsMessageError) return answer(c, "bad_request", 400, { error: e.message });
+      if (e instanceof CertificateFetchError) return answer(c, "error", 503, { error: e.message });
+      throw e;
+    }
+
+    if (message.Type === "SubscriptionConfirmation") return await confirm(c, message);
+    if (message.Type === "UnsubscribeConfirmation") {
+      deps.log.warn("sns subscription removed", { topic: message.TopicArn });
+      return answer(c, "unsubscribed", 200, { unsubscribed: true });
+    }
+    return await notify(c, message);
+  };
+
+  async function confirm(c: Context, message: SnsMessage) {
+    const problem = checkSnsUrl(message.SubscribeURL!, host);
+    if (problem) return answer(c, "unauthorized", 401, { error: `SubscribeURL ${problem}` });
+    try {
+      const res = await fetcher(message.SubscribeURL!, {
+        signal: AbortSignal.timeout(10_000),
+        redirect: "error",
+      });
+      await res.body?.cancel();
+      if (!res.ok) return answer(c, "error", 502, { error: `confirmation answered ${res.status}` });
+    } catch (e) {
+      return answer(c, "error", 502, {
+        error: `confirmation failed: ${e instanceof Error ? e.message : e}`,
+      });
+    }
+    deps.log.info("sns subscription confirmed", { topic: message.TopicArn });
+    return answer(c, "confirmed", 200, { confirmed: true });
+  }
+
+  async function notify(c: Context, message: SnsMessage) {
+    let decoded;
+    try {
+      decoded = await decodeSnsMessage(message.Message, deps.maxBodyBytes);
+    } catch (e) {
+      if (!(e instanceof UndecodableMessageError)) throw e;
+      const id = await deps.store.quarantine({
+        source: "sns",
+        reason: e.reason,
+        body: message.Message,
+      });
+      deps.log.warn("sns message quarantined", { quarantine_id: id, reason: e.reason });
+      return answer(c, "bad_request", 400, { error: `${e.reason}; kept in quarantine as ${id}` });
+    }
+    const { id, duplicate, receivedAt } = await deps.store.putEvent({
+      source: "sns",
+      dedupeId: message.MessageId,
+      type: decoded.event.type,
+      body: decoded.json,
+      meta: { topic: message.TopicArn },
+    }, deps.dispatch?.lease);
+    if (!duplicate) {
+      deps.dispatch?.submit(
+        { id, source: "sns", type: decoded.event.type, body: decoded.json, receivedAt },
+        decoded.event,
+      );
+    }
+    return answer(
+      c,
+      duplicate ? "duplicate" : "accepted",
+      200,
+      duplicate ? { id, duplicate: true } : { id },
+    );
+  }
+}
