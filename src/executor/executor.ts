@@ -60,7 +60,8 @@ export class Executor {
     while (!this.stopping) {
       const free = concurrency - this.inFlight.size;
       let claimed: Delivery[] = [];
-      if (free > 0) {
+      // Claim in batches: a claim per finished delivery would cost a write each.
+      if (free >= Math.max(1, concurrency / 4) || (free > 0 && this.inFlight.size === 0)) {
         try {
           claimed = await this.store.claimDeliveries(this.options.owner, free, this.leaseMs);
         } catch (e) {
@@ -75,7 +76,7 @@ export class Executor {
         });
         this.inFlight.set(d.id, run);
       }
-      if (claimed.length === 0 || this.inFlight.size >= concurrency) {
+      if (claimed.length === 0 || this.inFlight.size > concurrency * 3 / 4) {
         await this.wakeup.wait(await this.sleepMs(idleMs));
       }
     }

@@ -5,6 +5,7 @@
  * write never takes the others with it.
  */
 import type { DatabaseSync } from "node:sqlite";
+import { setImmediate } from "node:timers";
 
 interface Pending {
   run: () => unknown;
@@ -25,8 +26,9 @@ export class GroupCommit {
       this.queue.push({ run: fn, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        // A macrotask, not a microtask: requests whose I/O completes meanwhile join this batch.
-        setTimeout(() => this.flush(), 0);
+        // A macrotask, so requests whose I/O completes meanwhile join this batch; setImmediate,
+        // not setTimeout(0), which browsers' nesting rules clamp to 4 ms in chains of writes.
+        setImmediate(() => this.flush());
       }
     });
   }

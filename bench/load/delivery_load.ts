@@ -1,0 +1,104 @@
+/**
+ * Deliveries per second from the SQLite store to a local HTTP sink (a separate process), against
+ * a bare baseline in the same run: the same number of POSTs sent by plain `fetch` with the same
+ * concurrency (32).
+ *
+ *   deno run -A bench/load/delivery_load.ts [--events 5000] [--workers 1,2,4]
+ *
+ * For sluice, N events are stored and dispatched (one rule, one http action each) and the clock
+ * runs from the first store until the sink has counted N requests. `--workers` runs the
+ * executor with that many executor instances (each with concurrency 32) sharing the store.
+ */
+import { parseArgs } from "node:util";
+import { createActions } from "../../src/actions/registry.ts";
+import { Dispatcher } from "../../src/dispatch/dispatcher.ts";
+import { Executor } from "../../src/executor/executor.ts";
+import { SqliteStore } from "../../src/store/sqlite.ts";
+import { projectRoot } from "../../test/support/cli.ts";
+import { ruleSetFrom } from "../../test/support/rules.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    events: { type: "string", default: "5000" },
+    workers: { type: "string", default: "1" },
+  },
+});
+const N = Number(values.events);
+const CONCURRENCY = Number(Deno.env.get("CONCURRENCY") ?? 32);
+
+const sinkProcess = new Deno.Command(Deno.execPath(), {
+  args: ["run", "-A", `${projectRoot}/bench/load/sink_server.ts`],
+  stdout: "piped",
+}).spawn();
+const firstLine = (await sinkProcess.stdout.pipeThrough(new TextDecoderStream()).getReader().read())
+  .value!;
+const sink = JSON.parse(firstLine.split("\n")[0]).url as string;
+const count = async () => Number(await (await fetch(`${sink}/count`)).text());
+
+async function bare(): Promise<number> {
+  const body = JSON.stringify({ id: "x", n: 1 });
+  const start = performance.now();
+  let sent = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (sent < N) {
+      sent++;
+      const res = await fetch(`${sink}/bare`, {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/json" },
+      });
+      await res.arrayBuffer();
+    }
+  }));
+  return N / ((performance.now() - start) / 1000);
+}
+
+async function sluice(workers: number): Promise<number> {
+  const dir = await Deno.makeTempDir({ prefix: "sluice-delivery-bench-" });
+  const store = new SqliteStore(`${dir}/sluice.db`);
+  const rules = await ruleSetFrom({
+    "r.yaml":
+      `on: "*"\ndo:\n  - http: { url: "${sink}/deliver/{{ n }}", json: { id: "{{ $event.id }}", n: "{{ n }}" } }\n`,
+  });
+  const dispatcher = new Dispatcher(store, () => rules, { owner: "bench", batch: 256 });
+  const executors = Array.from(
+    { length: workers },
+    (_, i) =>
+      new Executor(store, createActions(), { owner: `bench-${i}`, concurrency: CONCURRENCY }),
+  );
+  const before = await count();
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: N }, (_, n) =>
+      store.putEvent({
+        source: "webhook",
+        type: "feeds.activity.added",
+        body: JSON.stringify({ type: "feeds.activity.added", n }),
+      })),
+  );
+  dispatcher.start();
+  for (const e of executors) e.start();
+  while ((await count()) - before < N) await new Promise((r) => setTimeout(r, 20));
+  const rate = N / ((performance.now() - start) / 1000);
+  await dispatcher.stop();
+  await Promise.all(executors.map((e) => e.stop(1000)));
+  await store.close();
+  await Deno.remove(dir, { recursive: true });
+  return rate;
+}
+
+console.log(`| run | deliveries/s |`);
+console.log(`| --- | --- |`);
+const baseline = await bare();
+console.log(`| bare fetch, ${CONCURRENCY} concurrent | ${baseline.toFixed(0)} |`);
+for (const w of values.workers.split(",").map(Number)) {
+  const rate = await sluice(w);
+  console.log(
+    `| sluice, ${w} executor(s) × ${CONCURRENCY} | ${rate.toFixed(0)} (${
+      (rate / baseline).toFixed(2)
+    }× bare) |`,
+  );
+}
+sinkProcess.kill("SIGTERM");
+await sinkProcess.status;
