@@ -2,6 +2,8 @@
  * The running sluice: wires settings, store, rules, dispatcher, executor and HTTP server; starts,
  * reloads rules and stops them in the right order. Every arrow of the pipeline is a call here.
  */
+import type { Action } from "./actions/action.ts";
+import { actionSpecs } from "./actions/catalog.ts";
 import { createActions } from "./actions/registry.ts";
 import type { Settings } from "./config/settings.ts";
 import type { EnvLookup } from "./template/env.ts";
@@ -40,6 +42,7 @@ export class App {
     private readonly dispatcher: Dispatcher,
     private readonly executor: Executor,
     private readonly server: Deno.HttpServer<Deno.NetAddr>,
+    private readonly actions: Map<string, Action>,
     private readonly env?: EnvLookup,
   ) {
     this.rules = rules;
@@ -70,7 +73,16 @@ export class App {
         });
       }
       const owner = `${Deno.hostname()}:${Deno.pid}`;
-      const executor = new Executor(store, createActions(), {
+      const actions = createActions({
+        http: { maxConcurrencyPerHost: settings.http.maxConcurrencyPerHost },
+        slack: { apiUrl: settings.slack.apiUrl },
+        email: {
+          defaultUrl: settings.smtp?.url,
+          defaultFrom: settings.smtp?.from,
+          ca: settings.smtp?.caFile ? await Deno.readTextFile(settings.smtp.caFile) : undefined,
+        },
+      });
+      const executor = new Executor(store, actions, {
         owner,
         concurrency: settings.executor.concurrency,
         onAttempt: (d, r) =>
@@ -86,10 +98,15 @@ export class App {
               error: r.attempt.error,
             },
           ),
+        secretKeys: (type) => actionSpecs.find((s) => s.name === type)?.secretKeys ?? [],
         onError: (e) => log.error("executor error", { error: e }),
       });
       const dispatcher = new Dispatcher(store, () => app!.rules, {
         owner,
+        rateIntervals: {
+          slack: 1000 / settings.slack.ratePerSecond,
+          http: settings.http.ratePerHostPerSecond && 1000 / settings.http.ratePerHostPerSecond,
+        },
         onDispatched: (report) => {
           log.debug("event dispatched", {
             event_id: report.event.id,
@@ -133,7 +150,17 @@ export class App {
         port: settings.listen.port,
         onListen: () => {},
       }, handler.fetch);
-      app = new App(settings, store, rules, log, dispatcher, executor, server, options.env);
+      app = new App(
+        settings,
+        store,
+        rules,
+        log,
+        dispatcher,
+        executor,
+        server,
+        actions,
+        options.env,
+      );
       dispatcher.start();
       executor.start();
       log.info("sluice listening", {
@@ -183,6 +210,7 @@ export class App {
     await this.server.shutdown();
     await this.dispatcher.stop();
     await this.executor.stop(graceMs);
+    for (const action of this.actions.values()) await action.close?.();
     await this.store.close();
     this.log.info("stopped");
   }

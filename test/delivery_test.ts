@@ -162,6 +162,7 @@ Deno.test("throttle suppresses a rule within its window, per key", async () => {
     await p.send(banned, "1");
     await p.send(banned, "2");
     await p.send({ ...banned, user: { id: "trudy" } }, "3");
+    await waitUntil(() => p.attempts.length === 2, "the two unthrottled deliveries");
     p.advance(600_001);
     await p.send(banned, "4");
     await sink.waitFor(3);

@@ -29,4 +29,10 @@ export interface ActionSpec {
   check?(params: Record<string, unknown>): ParamProblem[];
   /** Keys whose values are secrets: masked in `match`, `test`, logs and dead letters. */
   secretKeys?: readonly string[];
+  /** Escapes what templates produce for the destination (`path` is relative to the parameters). */
+  escape?(value: unknown, path: FieldPath): unknown;
+  /** Checks rendered parameters (sizes, header safety); a problem fails the delivery for good. */
+  checkRendered?(params: Record<string, unknown>): string | undefined;
+  /** Deliveries with the same key share one rate limit (a Slack channel, an HTTP host). */
+  rateKey?(params: Record<string, unknown>): string | undefined;
 }

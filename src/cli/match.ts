@@ -54,7 +54,7 @@ Exit status: 0 evaluated (even if nothing matched), 1 invalid rules or event, 2 
           index: a.action.index,
           type: a.action.type,
           ...("params" in a
-            ? { params: redactParams(a.params, a.action.secretKeys) }
+            ? { params: redactParams(a.params, a.action.spec.secretKeys ?? []) }
             : { error: a.error.message }),
         })),
       })),

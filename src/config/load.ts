@@ -111,7 +111,8 @@ export async function loadSettings(sources: ConfigSources = {}): Promise<Setting
   if (problems.length) throw new ConfigError(problems);
   const sqs = section("sqs");
   const http = section("http");
-  const smtp = file.smtp as { url: string; from?: string } | undefined;
+  const smtp = file.smtp as { url?: string; from?: string; ca_file?: string } | undefined;
+  const slack = section("slack");
   return {
     listen: { hostname: m![1] || "0.0.0.0", port: Number(m![2]) },
     store,
@@ -126,11 +127,14 @@ export async function loadSettings(sources: ConfigSources = {}): Promise<Setting
     dedupeWindowMs: parseDuration((file.dedupe_window as string | undefined) ?? "7d") ??
       SEVEN_DAYS_MS,
     executor: { concurrency: (section("executor").concurrency as number | undefined) ?? 32 },
-    smtp,
+    smtp: smtp && { url: smtp.url, from: smtp.from, caFile: smtp.ca_file },
     http: {
       maxConcurrencyPerHost: (http.max_concurrency_per_host as number | undefined) ?? 16,
       ratePerHostPerSecond: http.rate_per_host as number | undefined,
     },
-    slack: { ratePerSecond: (section("slack").rate_per_second as number | undefined) ?? 1 },
+    slack: {
+      ratePerSecond: (slack.rate_per_second as number | undefined) ?? 1,
+      apiUrl: slack.api_url as string | undefined,
+    },
   };
 }

@@ -53,6 +53,7 @@ export const configSchema: JsonSchema = {
       properties: {
         url: { type: "string", pattern: "^smtps?://" },
         from: { type: "string", minLength: 1 },
+        ca_file: { type: "string", minLength: 1, description: "PEM file of extra CAs to trust" },
       },
     },
     http: {
@@ -72,6 +73,7 @@ export const configSchema: JsonSchema = {
           exclusiveMinimum: 0,
           description: "messages per second per channel or webhook; default 1",
         },
+        api_url: { type: "string", pattern: "^https?://", description: "Web API base URL" },
       },
     },
   },

@@ -23,7 +23,7 @@ export interface Settings {
   maxBodyBytes: number;
   dedupeWindowMs: number;
   executor: { concurrency: number };
-  smtp?: { url: string; from?: string };
+  smtp?: { url?: string; from?: string; caFile?: string };
   http: { maxConcurrencyPerHost: number; ratePerHostPerSecond?: number };
-  slack: { ratePerSecond: number };
+  slack: { ratePerSecond: number; apiUrl?: string };
 }

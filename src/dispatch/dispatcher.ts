@@ -9,7 +9,7 @@ import { Wakeup } from "../executor/wakeup.ts";
 import { evaluateEvent, type Evaluation } from "../rules/evaluate.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
 import type { EventLease, Store, StoredEvent } from "../store/store.ts";
-import { planDeliveries } from "./plan.ts";
+import { planDeliveries, type RateIntervals } from "./plan.ts";
 
 /** What the dispatcher reports about each event it handled (logs, metrics, decision records). */
 export interface DispatchReport {
@@ -27,6 +27,8 @@ export interface DispatcherOptions {
   leaseMs?: number;
   /** Sleep between polls when idle; default 500 ms (new events wake it at once). */
   idleMs?: number;
+  /** Spacing of deliveries that share a rate key, by action type. */
+  rateIntervals?: RateIntervals;
   /** Called after each event is dispatched. */
   onDispatched?: (report: DispatchReport) => void;
   /** Called when a batch fails (the events' leases expire and they are tried again). */
@@ -85,7 +87,7 @@ export class Dispatcher {
       attempt: 1,
     };
     const evaluation = await evaluateEvent(rules, event, envelope);
-    const plans = await planDeliveries(stored.id, evaluation);
+    const plans = await planDeliveries(stored.id, evaluation, this.options.rateIntervals);
     const { throttled } = await this.store.completeDispatch(stored.id, plans);
     this.options.onDispatched?.({ event: stored, evaluation, throttled });
   }

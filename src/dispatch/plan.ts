@@ -27,24 +27,35 @@ export async function idempotencyKey(
   return `${eventId}-${index}-${hex}`;
 }
 
+/** Milliseconds between deliveries sharing a rate key, by action type (e.g. 1000 for slack). */
+export type RateIntervals = Readonly<Record<string, number | undefined>>;
+
 /** The store's plan for one evaluated event. */
-export async function planDeliveries(eventId: string, evaluation: Evaluation): Promise<RulePlan[]> {
+export async function planDeliveries(
+  eventId: string,
+  evaluation: Evaluation,
+  rateIntervals: RateIntervals = {},
+): Promise<RulePlan[]> {
   const plans: RulePlan[] = [];
   for (const match of evaluation.matches) {
     const rule = match.rule;
     const deliveries = [];
     for (const rendered of match.actions) {
       const action = rendered.action;
+      const params = "params" in rendered ? rendered.params : null;
+      const rateKey = params && action.spec.rateKey?.(params);
+      const interval = rateIntervals[action.type];
       deliveries.push({
         rule: rule.name,
         actionIndex: action.index,
         actionType: action.type,
         idempotencyKey: await idempotencyKey(eventId, rule.name, action.index),
         mode: rule.mode,
-        params: "params" in rendered ? rendered.params : null,
+        params,
         renderError: "error" in rendered ? redactText(rendered.error.message) : undefined,
         retry: resolveRetryPolicy(action.retry),
         timeoutMs: action.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        rate: rateKey && interval ? { key: rateKey, intervalMs: interval } : undefined,
       });
     }
     plans.push({

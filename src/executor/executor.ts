@@ -5,7 +5,7 @@
  * then aborts the rest and gives them back to the queue without counting an attempt.
  */
 import type { Action, ActionOutcome } from "../actions/action.ts";
-import { redactText } from "../observe/redact.ts";
+import { redactText, redactValues, secretValues } from "../observe/redact.ts";
 import type { Delivery, DeliveryResult, Store } from "../store/store.ts";
 import { decideAfterAttempt } from "./backoff.ts";
 import { Wakeup } from "./wakeup.ts";
@@ -23,6 +23,8 @@ export interface ExecutorOptions {
   random?: () => number;
   /** Called after each attempt with what was decided. */
   onAttempt?: (delivery: Delivery, result: DeliveryResult) => void;
+  /** The secret parameter paths of an action type, masked in recorded errors. */
+  secretKeys?: (actionType: string) => readonly string[];
   /** Called when claiming or recording fails; the loop backs off and goes on. */
   onError?: (error: unknown) => void;
 }
@@ -124,7 +126,11 @@ export class Executor {
       return;
     }
     if (outcome.kind !== "ok") {
-      outcome = { ...outcome, error: redactText(outcome.error).slice(0, 500) };
+      const secrets = secretValues(d.params, this.options.secretKeys?.(d.actionType) ?? []);
+      outcome = {
+        ...outcome,
+        error: redactText(redactValues(outcome.error, secrets)).slice(0, 500),
+      };
     }
     const random = (this.options.random ?? Math.random)();
     const result = decideAfterAttempt(d, outcome, startedAt, this.now(), random);

@@ -45,3 +45,39 @@ export function redactText(text: string): string {
     .replace(/\bxox[abposr]-[A-Za-z0-9-]+/g, REDACTED)
     .replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`);
 }
+
+/** The values at secret paths of an action's parameters (to mask wherever they turn up). */
+export function secretValues(
+  params: Record<string, unknown> | null,
+  secretKeys: readonly string[],
+): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, path: (string | number)[]) => {
+    if (path.length > 0 && isSecretPath(path, secretKeys)) {
+      if (typeof value === "string" && value.length >= 4) found.push(value, ...urlParts(value));
+      return;
+    }
+    if (value !== null && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+    }
+  };
+  if (params) walk(params, []);
+  return found;
+}
+
+/** A secret URL's path and credentials, which a server may echo without the rest. */
+function urlParts(value: string): string[] {
+  try {
+    const url = new URL(value);
+    return [url.pathname + url.search, url.password].filter((p) => p.length >= 8);
+  } catch {
+    return [];
+  }
+}
+
+/** Replaces every occurrence of the given secret values in `text`. */
+export function redactValues(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) out = out.replaceAll(s, REDACTED);
+  return out;
+}

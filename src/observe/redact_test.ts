@@ -1,5 +1,5 @@
 import { assertEquals } from "../../test/support/assert.ts";
-import { REDACTED, redactParams, redactText } from "./redact.ts";
+import { REDACTED, redactParams, redactText, redactValues, secretValues } from "./redact.ts";
 
 Deno.test("redactParams masks secret keys, header names case-insensitively", () => {
   const params = {
@@ -24,4 +24,22 @@ Deno.test("redactText masks credentials, Slack hooks and tokens in free text", (
     `smtp://${REDACTED}@mail.example:587 failed; hook https://hooks.slack.com/${REDACTED} ` +
       `token ${REDACTED} Authorization: Bearer ${REDACTED}`,
   );
+});
+
+Deno.test("secretValues finds secret values and the parts of secret URLs a server might echo", () => {
+  const params = {
+    webhook_url: "https://hooks.example/services/T1/B2/abcdef",
+    smtp_url: "smtp://u:longpassword@mail.example",
+    headers: { Authorization: "Bearer t0k3n-value" },
+    text: "not secret",
+  };
+  const secrets = secretValues(params, ["webhook_url", "smtp_url", "headers.authorization"]);
+  assertEquals(secrets, [
+    "https://hooks.example/services/T1/B2/abcdef",
+    "/services/T1/B2/abcdef",
+    "smtp://u:longpassword@mail.example",
+    "longpassword",
+    "Bearer t0k3n-value",
+  ]);
+  assertEquals(redactValues("404 for /services/T1/B2/abcdef", secrets), `404 for ${REDACTED}`);
 });

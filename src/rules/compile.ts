@@ -116,7 +116,7 @@ function compileAction(
     params: template,
     retry: retryOverrides(retry),
     timeoutMs: typeof timeout === "string" ? parseDuration(timeout) : undefined,
-    secretKeys: spec.secretKeys ?? [],
+    spec,
   };
 }
 

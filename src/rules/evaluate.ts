@@ -3,19 +3,24 @@
  * exactly what `run` dispatches and what `match` and `test` show; nothing is sent here.
  */
 import type { Envelope, StreamEvent } from "../event/envelope.ts";
+import { formatFieldPath } from "../template/field_path.ts";
 import { renderTemplate, TemplateRenderError } from "../template/template.ts";
 import type { CompiledAction, CompiledRule } from "./rule.ts";
 import type { RuleSet } from "./rule_set.ts";
 import { isTruthy } from "./truthy.ts";
 
-/** A template that failed for one action of one rule: that delivery fails permanently. */
+/**
+ * An action of a rule that could not be rendered for this event (a template failed, or the
+ * result breaks the destination's limits): that delivery fails permanently.
+ */
 export class ActionRenderError extends Error {
   constructor(
     readonly rule: string,
     readonly action: CompiledAction,
-    override readonly cause: TemplateRenderError,
+    detail: string,
+    cause?: unknown,
   ) {
-    super(`rule "${rule}", do[${action.index}] (${action.type}): ${cause.message}`, { cause });
+    super(`rule "${rule}", do[${action.index}] (${action.type}): ${detail}`, { cause });
     this.name = "ActionRenderError";
   }
 }
@@ -72,16 +77,29 @@ export async function evaluateEvent(
     }
     const actions: RenderedAction[] = [];
     for (const action of rule.actions) {
+      const where = ["do", action.index, action.type];
+      const escape = action.spec.escape?.bind(action.spec);
       try {
-        const params = await renderTemplate(action.params, event, { bindings }, [
-          "do",
-          action.index,
-          action.type,
-        ]);
-        actions.push({ action, params: params as Record<string, unknown> });
+        const params = await renderTemplate(action.params, event, {
+          bindings,
+          escape: escape && ((value, path) => escape(value, path.slice(where.length))),
+        }, where) as Record<string, unknown>;
+        const problem = action.spec.checkRendered?.(params);
+        actions.push(
+          problem
+            ? {
+              action,
+              error: new ActionRenderError(
+                rule.name,
+                action,
+                `${formatFieldPath(where)}: ${problem}`,
+              ),
+            }
+            : { action, params },
+        );
       } catch (e) {
         if (!(e instanceof TemplateRenderError)) throw e;
-        actions.push({ action, error: new ActionRenderError(rule.name, action, e) });
+        actions.push({ action, error: new ActionRenderError(rule.name, action, e.message, e) });
       }
     }
     let key: string | undefined;

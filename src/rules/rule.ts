@@ -1,4 +1,5 @@
 /** A rule as the runtime uses it: validated, with every expression compiled once. */
+import type { ActionSpec } from "../actions/spec.ts";
 import type { Expression, Template } from "../template/template.ts";
 
 /** Retry settings a rule's action overrides, in milliseconds; unset fields take the defaults. */
@@ -19,8 +20,8 @@ export interface CompiledAction {
   params: Template;
   retry: RetryOverrides;
   timeoutMs?: number;
-  /** Dotted parameter paths to mask wherever parameters are shown. */
-  secretKeys: readonly string[];
+  /** The action's declaration: secrets, escaping, rendered checks and rate keys. */
+  spec: ActionSpec;
 }
 
 /** A loaded rule. */

@@ -72,7 +72,7 @@ function compareActions(expected: Record<string, unknown>[], rendered: RenderedA
     const show = (v: unknown, path: FieldPath) =>
       v === undefined
         ? "nothing"
-        : isSecretPath(path.slice(1), closest.action.secretKeys)
+        : isSecretPath(path.slice(1), closest.action.spec.secretKeys ?? [])
         ? REDACTED
         : JSON.stringify(v);
     const lines = subsetDiff(params, closest.params, [type], show);

@@ -165,6 +165,39 @@ export function storeContract(name: string, open: OpenStore): void {
   });
 
   test(
+    "deliveries sharing a rate key start at most once per interval, waiting in the store",
+    async (store, clock) => {
+      const { id } = await put(store);
+      const limited = (key: string, i: number) =>
+        delivery(`${key}-${i}`, { actionIndex: i, rate: { key, intervalMs: 1000 } });
+      await store.completeDispatch(
+        id,
+        plan(
+          limited("slack:a", 0),
+          limited("slack:a", 1),
+          limited("slack:a", 2),
+          limited("slack:b", 3),
+        ),
+      );
+      const first = await store.claimDeliveries("w", 10, 30_000);
+      assertEquals(first.map((d) => d.idempotencyKey), ["slack:a-0", "slack:b-3"]);
+      assertEquals(first[0].rate, { key: "slack:a", intervalMs: 1000 });
+      assertEquals(await store.claimDeliveries("w", 10, 30_000), []);
+      assertEquals(await store.nextDueAt(), clock.now() + 1000);
+      clock.advance(1000);
+      assertEquals((await store.claimDeliveries("w", 10, 30_000)).map((d) => d.idempotencyKey), [
+        "slack:a-1",
+      ]);
+      clock.advance(999);
+      assertEquals(await store.claimDeliveries("w", 10, 30_000), []);
+      clock.advance(1);
+      assertEquals((await store.claimDeliveries("w", 10, 30_000)).map((d) => d.idempotencyKey), [
+        "slack:a-2",
+      ]);
+    },
+  );
+
+  test(
     "an expired delivery lease gives the work back; release does so at once",
     async (store, clock) => {
       const { id } = await put(store);

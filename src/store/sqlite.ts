@@ -129,9 +129,9 @@ export class SqliteStore implements Store {
       const throttled: string[] = [];
       const insert = this.sql(
         `INSERT OR IGNORE INTO deliveries (event_id, rule, action_index, action_type, idempotency_key,
-           mode, params, render_error, retry, timeout_ms, rate_key, status, next_at, first_at,
-           last_error, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           mode, params, render_error, retry, timeout_ms, rate_key, rate_interval_ms, status, next_at,
+           first_at, last_error, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       // Marking first makes a repeated dispatch of the same event a no-op in this transaction.
       const { changes } = this.sql(
@@ -169,13 +169,32 @@ export class SqliteStore implements Store {
   claimDeliveries(owner: string, limit: number, leaseMs: number) {
     return this.writes.write(() => {
       const now = this.now();
-      return this.sql(
-        `UPDATE deliveries SET lease_owner = ?, lease_until = ? WHERE id IN (
-           SELECT id FROM deliveries WHERE status = 'pending' AND next_at <= ? AND lease_until <= ?
-           ORDER BY next_at LIMIT ?)
-         RETURNING *`,
-      ).all(owner, now + leaseMs, now, now, limit).map(deliveryFromRow)
-        .sort((a, b) => a.nextAt - b.nextAt);
+      const candidates = this.sql(
+        `SELECT * FROM deliveries WHERE status = 'pending' AND next_at <= ? AND lease_until <= ?
+         ORDER BY next_at LIMIT ?`,
+      ).all(now, now, limit * 4);
+      const claimed = [];
+      for (const row of candidates) {
+        if (claimed.length >= limit) break;
+        const key = row.rate_key as string | null;
+        if (key !== null) {
+          const slot = this.sql("SELECT next_at FROM rate_limits WHERE key = ?").get(key);
+          if (slot && (slot.next_at as number) > now) {
+            // Rate-limited: wait in the store until the key's next slot.
+            this.sql("UPDATE deliveries SET next_at = ? WHERE id = ?").run(
+              slot.next_at as number,
+              row.id as number,
+            );
+            continue;
+          }
+          this.sql("INSERT OR REPLACE INTO rate_limits (key, next_at) VALUES (?, ?)")
+            .run(key, now + (row.rate_interval_ms as number));
+        }
+        this.sql("UPDATE deliveries SET lease_owner = ?, lease_until = ? WHERE id = ?")
+          .run(owner, now + leaseMs, row.id as number);
+        claimed.push(deliveryFromRow(row));
+      }
+      return claimed;
     });
   }
 
@@ -243,7 +262,9 @@ export class SqliteStore implements Store {
   }
 
   nextDueAt() {
-    const row = this.sql("SELECT MIN(next_at) AS at FROM deliveries WHERE status = 'pending'")
+    const row = this.sql(
+      "SELECT MIN(MAX(next_at, lease_until)) AS at FROM deliveries WHERE status = 'pending'",
+    )
       .get();
     return Promise.resolve((row?.at as number | null) ?? undefined);
   }

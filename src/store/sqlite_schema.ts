@@ -69,4 +69,11 @@ export const sqliteMigrations: readonly string[] = [
     received_at INTEGER NOT NULL
   );
   `,
+  `
+  ALTER TABLE deliveries ADD COLUMN rate_interval_ms INTEGER;
+  CREATE TABLE rate_limits (
+    key TEXT PRIMARY KEY,
+    next_at INTEGER NOT NULL
+  );
+  `,
 ];

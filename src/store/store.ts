@@ -64,8 +64,11 @@ export interface NewDelivery {
   renderError?: string;
   retry: RetryPolicy;
   timeoutMs: number;
-  /** Deliveries sharing a rate key share one rate limit (a Slack channel, an HTTP host). */
-  rateKey?: string;
+  /**
+   * Deliveries sharing a rate key share one rate limit (a Slack channel, an HTTP host): at most one
+   * is started per `intervalMs`; the others wait in the store.
+   */
+  rate?: { key: string; intervalMs: number };
 }
 
 /** The deliveries one rule produced for an event, and its throttle window if it has one. */
@@ -153,7 +156,7 @@ export interface Store {
   replayDeadLetters(ids: string[] | "all"): Promise<number>;
   /** Keeps a body that was signed but not understood. */
   quarantine(entry: QuarantineEntry): Promise<string>;
-  /** The earliest `nextAt` of a pending delivery, for the executor's sleep. */
+  /** The earliest time a pending delivery can be claimed (due and not leased), for the executor's sleep. */
   nextDueAt(): Promise<number | undefined>;
   stats(): Promise<StoreStats>;
   /** Deletes finished work older than the retention and dedupe ids older than the window. */

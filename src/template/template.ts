@@ -43,8 +43,11 @@ export class TemplateRenderError extends Error {
 /** What a render sees besides its input: JSONata variable bindings and an optional escaper. */
 export interface RenderOptions {
   bindings?: Record<string, unknown>;
-  /** Applied to every string an expression produces, e.g. Slack's `&<>` escaping. */
-  escape?: (text: string, path: FieldPath) => string;
+  /**
+   * Applied to every value an expression produces (never to the rule author's literal text),
+   * e.g. Slack's `&<>` escaping. A value embedded in a longer string is passed as that string.
+   */
+  escape?: (value: unknown, path: FieldPath) => unknown;
 }
 
 /** Compiles a JSONata expression, or returns the problem with its offset in `source`. */
@@ -132,7 +135,7 @@ export async function renderTemplate(
       return template.value;
     case "expr": {
       const v = await evaluate(template.expr, template.source, input, options, path);
-      return typeof v === "string" && options.escape ? options.escape(v, path) : v;
+      return options.escape && v !== undefined ? options.escape(v, path) : v;
     }
     case "concat":
       return await renderConcat(template.pieces, input, options, path);
@@ -176,7 +179,7 @@ async function renderConcat(
       continue;
     }
     const text = stringify(await evaluate(piece.expr, piece.source, input, options, path));
-    out += options.escape ? options.escape(text, path) : text;
+    out += options.escape ? String(options.escape(text, path)) : text;
   }
   return out;
 }

@@ -70,6 +70,8 @@ Deno.test("a failing expression is a typed error naming the field", async () => 
 
 Deno.test("the escaper applies to produced strings only, not to literal text", async () => {
   const { template } = compileTemplate("<!here> {{ user.name }} & {{ '<b>' }}");
-  const out = await renderTemplate(template, event, { escape: (s) => s.replaceAll("<", "&lt;") });
+  const out = await renderTemplate(template, event, {
+    escape: (s) => String(s).replaceAll("<", "&lt;"),
+  });
   assertEquals(out, "<!here> Zoë & &lt;b>");
 });

@@ -6,17 +6,17 @@ import assert from "node:assert/strict";
 
 /** Fails unless `actual` deep-equals `expected`. */
 export function assertEquals<T>(actual: T, expected: T, message?: string): void {
-  assert.deepStrictEqual(actual, expected, message);
+  assert.deepStrictEqual(actual, expected, message as string);
 }
 
 /** Fails unless `value` is truthy. */
 export function assertOk(value: unknown, message?: string): asserts value {
-  assert.ok(value, message);
+  assert.ok(value, message as string);
 }
 
 /** Fails unless `text` matches `pattern`. */
 export function assertMatch(text: string, pattern: RegExp, message?: string): void {
-  assert.match(text, pattern, message);
+  assert.match(text, pattern, message as string);
 }
 
 /** Fails unless `text` contains `part`. */

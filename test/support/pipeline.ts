@@ -2,7 +2,9 @@
  * The durable pipeline in-process, as `run` wires it but without ingress: a SQLite store, the
  * dispatcher and the executor with the real actions, on a clock the test moves by hand.
  */
-import { createActions } from "../../src/actions/registry.ts";
+import { actionSpecs } from "../../src/actions/catalog.ts";
+import { type ActionSettings, createActions } from "../../src/actions/registry.ts";
+import type { RateIntervals } from "../../src/dispatch/plan.ts";
 import { Dispatcher, type DispatchReport } from "../../src/dispatch/dispatcher.ts";
 import { Executor } from "../../src/executor/executor.ts";
 import { SqliteStore } from "../../src/store/sqlite.ts";
@@ -24,10 +26,17 @@ export interface Pipeline {
   close(): Promise<void>;
 }
 
+/** Wiring a test may change. */
+export interface PipelineOptions {
+  actions?: ActionSettings;
+  rateIntervals?: RateIntervals;
+}
+
 /** Starts a pipeline over the given rule files (name → YAML). */
 export async function startPipeline(
   files: Record<string, string>,
   env: Record<string, string> = {},
+  options: PipelineOptions = {},
 ): Promise<Pipeline> {
   const clock = new ManualClock(Date.now());
   const store = new SqliteStore(":memory:", { now: clock.now });
@@ -36,14 +45,20 @@ export async function startPipeline(
   const attempts: Pipeline["attempts"] = [];
   const dispatcher = new Dispatcher(store, () => rules, {
     owner: "test",
+    rateIntervals: options.rateIntervals,
     onDispatched: (r) => reports.push(r),
   });
-  const actions = createActions({ http: { now: clock.now } });
+  const actions = createActions({
+    ...options.actions,
+    http: { now: clock.now, ...options.actions?.http },
+    slack: { now: clock.now, ...options.actions?.slack },
+  });
   const executor = new Executor(store, actions, {
     owner: "test",
     now: clock.now,
     random: () => 0.5,
     idleMs: 10,
+    secretKeys: (type) => actionSpecs.find((s) => s.name === type)?.secretKeys ?? [],
     onAttempt: (delivery, result) => attempts.push({ delivery, result }),
   });
   executor.start();
@@ -69,6 +84,7 @@ export async function startPipeline(
     },
     async close() {
       await executor.stop(1000);
+      for (const action of actions.values()) await action.close?.();
       await store.close();
     },
   };

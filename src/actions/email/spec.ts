@@ -1,5 +1,6 @@
 /** Parameters of the `email` action: one message over SMTP. */
 import type { ActionSpec, ParamProblem } from "../spec.ts";
+import { checkEmailHeaders } from "./address.ts";
 
 const addresses = {
   type: ["string", "array"],
@@ -31,6 +32,7 @@ export const emailSpec: ActionSpec = {
     },
   },
   secretKeys: ["smtp_url"],
+  checkRendered: checkEmailHeaders,
   check(params) {
     const problems: ParamProblem[] = [];
     if (params.text === undefined && params.html === undefined) {

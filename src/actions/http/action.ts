@@ -6,6 +6,7 @@
  */
 import type { Action, ActionContext, ActionOutcome } from "../action.ts";
 import { parseRetryAfter } from "../retry_after.ts";
+import { HostLimiter } from "./host_limiter.ts";
 
 /** Limits of the http action. */
 export interface HttpActionOptions {
@@ -13,6 +14,8 @@ export interface HttpActionOptions {
   maxResponseBytes?: number;
   /** Same-host redirects followed at most; default 5. */
   maxRedirects?: number;
+  /** Requests in flight to one host at once (per process); default 16. */
+  maxConcurrencyPerHost?: number;
   now?: () => number;
 }
 
@@ -29,11 +32,13 @@ export class HttpAction implements Action {
   private readonly maxBytes: number;
   private readonly maxRedirects: number;
   private readonly now: () => number;
+  private readonly hosts: HostLimiter;
 
   constructor(options: HttpActionOptions = {}) {
     this.maxBytes = options.maxResponseBytes ?? 65_536;
     this.maxRedirects = options.maxRedirects ?? 5;
     this.now = options.now ?? Date.now;
+    this.hosts = new HostLimiter(options.maxConcurrencyPerHost ?? 16);
   }
 
   async execute(params: Record<string, unknown>, ctx: ActionContext): Promise<ActionOutcome> {
@@ -43,6 +48,25 @@ export class HttpAction implements Action {
     } catch (e) {
       return { kind: "permanent", error: `invalid request: ${e instanceof Error ? e.message : e}` };
     }
+    const release = await this.hosts.acquire(request.url.host, ctx.signal);
+    if (!release) {
+      return {
+        kind: "retry",
+        error: `timed out after ${ctx.timeoutMs}ms waiting for a connection slot`,
+      };
+    }
+    try {
+      return await this.send(request, params, ctx);
+    } finally {
+      release();
+    }
+  }
+
+  private async send(
+    request: ReturnType<typeof buildRequest>,
+    params: Record<string, unknown>,
+    ctx: ActionContext,
+  ): Promise<ActionOutcome> {
     let { url, method, body } = request;
     try {
       for (let hop = 0;; hop++) {

@@ -36,6 +36,13 @@ export const httpSpec: ActionSpec = {
     },
   },
   secretKeys: ["headers.authorization", "headers.x-api-key", "headers.cookie"],
+  rateKey(params) {
+    try {
+      return `http:${new URL(String(params.url)).host}`;
+    } catch {
+      return undefined;
+    }
+  },
   check(params) {
     const problems: ParamProblem[] = [];
     if (params.json !== undefined && params.body !== undefined) {

@@ -1,5 +1,6 @@
 /** Parameters of the `slack` action: an incoming webhook or `chat.postMessage`. */
 import type { ActionSpec, ParamProblem } from "../spec.ts";
+import { checkSlackLimits, escapeForSlack, fingerprint } from "./format.ts";
 
 /** The `slack` action's declaration. */
 export const slackSpec: ActionSpec = {
@@ -27,6 +28,14 @@ export const slackSpec: ActionSpec = {
     },
   },
   secretKeys: ["webhook_url", "token"],
+  escape: escapeForSlack,
+  checkRendered: checkSlackLimits,
+  rateKey(params) {
+    if (typeof params.webhook_url === "string") {
+      return `slack:hook:${fingerprint(params.webhook_url)}`;
+    }
+    return `slack:${fingerprint(String(params.token))}:${params.channel}`;
+  },
   check(params) {
     const problems: ParamProblem[] = [];
     const hasWebhook = params.webhook_url !== undefined;
