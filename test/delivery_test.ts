@@ -228,3 +228,14 @@ Deno.test("a failing template dead-letters that delivery only, with the error", 
     },
   );
 });
+
+Deno.test("a huge error response is read only up to the cap and summarised", async () => {
+  const huge = "x".repeat(5_000_000);
+  await withSink(() => new Response(huge, { status: 400 }), httpRule(), async (_sink, p) => {
+    await p.send(banned);
+    await waitUntil(() => p.attempts.length === 1, "attempt");
+    const error = p.attempts[0].result.attempt.error!;
+    assertEquals(p.attempts[0].result.kind, "dead");
+    assertEquals(error.length < 300, true, `${error.length} characters`);
+  });
+});
