@@ -6,7 +6,6 @@ import { assertEquals } from "./support/assert.ts";
 import { startSink } from "./support/sink.ts";
 import { postWebhook, startSluice } from "./support/sluice_process.ts";
 import { withTree } from "./support/tmp.ts";
-import { waitUntil } from "./support/wait.ts";
 
 Deno.test("SIGTERM finishes the delivery in flight and leaves the rest queued", async () => {
   let slow = true;
