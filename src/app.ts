@@ -1,21 +1,24 @@
 /**
- * The running sluice: wires settings, store, rules, dispatcher, executor and HTTP server; starts,
- * reloads rules and stops them in the right order. Every arrow of the pipeline is a call here.
+ * The running sluice: wires settings, store, rules, sources, dispatcher, executor and HTTP server;
+ * starts, reloads rules and stops them in the right order. Every arrow of the pipeline is a call
+ * made here or in the parts built here.
  */
 import type { Action } from "./actions/action.ts";
 import { actionSpecs } from "./actions/catalog.ts";
 import { createActions } from "./actions/registry.ts";
 import type { Settings } from "./config/settings.ts";
-import type { EnvLookup } from "./template/env.ts";
 import { Dispatcher } from "./dispatch/dispatcher.ts";
 import { Executor } from "./executor/executor.ts";
 import { buildServer } from "./ingress/server.ts";
 import type { SnsTestOptions } from "./ingress/sns/handler.ts";
+import { createSqsClient } from "./ingress/sqs/client.ts";
+import { SqsPoller } from "./ingress/sqs/poller.ts";
 import type { Logger } from "./observe/log.ts";
 import { loadRuleSet } from "./rules/load.ts";
 import { formatProblem, type Problem, RuleLoadError } from "./rules/problem.ts";
 import type { RuleSet } from "./rules/rule_set.ts";
 import { openStore, type RuntimeStore } from "./store/open.ts";
+import type { EnvLookup } from "./template/env.ts";
 
 /** How the app is wired beyond its settings. */
 export interface AppOptions {
@@ -26,28 +29,32 @@ export interface AppOptions {
   snsTest?: SnsTestOptions;
 }
 
+/** The parts of a running app, in the order they are stopped. */
+interface Parts {
+  server: Deno.HttpServer<Deno.NetAddr>;
+  pollers: SqsPoller[];
+  dispatcher: Dispatcher;
+  executor: Executor;
+  actions: Map<string, Action>;
+  store: RuntimeStore;
+}
+
 const HOUR_MS = 3_600_000;
 
 /** A started sluice. */
 export class App {
-  private rules: RuleSet;
+  private rules!: RuleSet;
   private lastLoadProblems: Problem[] = [];
+  private parts!: Parts;
   private readonly pruneTimer: ReturnType<typeof setInterval>;
 
   private constructor(
     readonly settings: Settings,
-    readonly store: RuntimeStore,
-    rules: RuleSet,
     private readonly log: Logger,
-    private readonly dispatcher: Dispatcher,
-    private readonly executor: Executor,
-    private readonly server: Deno.HttpServer<Deno.NetAddr>,
-    private readonly actions: Map<string, Action>,
     private readonly env?: EnvLookup,
   ) {
-    this.rules = rules;
     this.pruneTimer = setInterval(() => {
-      this.store.prune().catch((e) => log.error("prune failed", { error: e }));
+      this.parts.store.prune().catch((e) => log.error("prune failed", { error: e }));
     }, HOUR_MS);
   }
 
@@ -55,128 +62,139 @@ export class App {
   static async start(settings: Settings, options: AppOptions): Promise<App> {
     const log = options.log;
     const store = await openStore(settings.store, { dedupeWindowMs: settings.dedupeWindowMs });
-    let app: App | undefined;
+    const app = new App(settings, log, options.env);
     try {
       await store.reclaimLeases?.();
-      const { rules, problems, files } = await loadRuleSet([settings.rulesDir], {
-        env: options.env,
-      });
-      for (const p of problems) log.warn("rule warning", { problem: formatProblem(p) });
+      const loaded = await loadRuleSet([settings.rulesDir], { env: options.env });
+      for (const p of loaded.problems) log.warn("rule warning", { problem: formatProblem(p) });
       log.info("rules loaded", {
         dir: settings.rulesDir,
-        files: files.length,
-        rules: rules.rules.length,
+        files: loaded.files.length,
+        rules: loaded.rules.rules.length,
       });
+      app.rules = loaded.rules;
       if (settings.apps.length === 0) {
         log.warn("no Stream app configured: POST /webhooks/stream refuses everything", {
           hint: "set STREAM_API_KEY and STREAM_API_SECRET",
         });
       }
-      const owner = `${Deno.hostname()}:${Deno.pid}`;
-      const actions = createActions({
-        http: { maxConcurrencyPerHost: settings.http.maxConcurrencyPerHost },
-        slack: { apiUrl: settings.slack.apiUrl },
-        email: {
-          defaultUrl: settings.smtp?.url,
-          defaultFrom: settings.smtp?.from,
-          ca: settings.smtp?.caFile ? await Deno.readTextFile(settings.smtp.caFile) : undefined,
-        },
-      });
-      const executor = new Executor(store, actions, {
-        owner,
-        concurrency: settings.executor.concurrency,
-        onAttempt: (d, r) =>
-          log[r.kind === "done" ? "debug" : r.kind === "retry" ? "info" : "warn"](
-            `delivery ${r.kind}`,
-            {
-              delivery_id: d.id,
-              event_id: d.eventId,
-              rule: d.rule,
-              action: d.actionType,
-              attempt: d.attempts + 1,
-              status: r.attempt.status,
-              error: r.attempt.error,
-            },
-          ),
-        secretKeys: (type) => actionSpecs.find((s) => s.name === type)?.secretKeys ?? [],
-        onError: (e) => log.error("executor error", { error: e }),
-      });
-      const dispatcher = new Dispatcher(store, () => app!.rules, {
-        owner,
-        rateIntervals: {
-          slack: 1000 / settings.slack.ratePerSecond,
-          http: settings.http.ratePerHostPerSecond && 1000 / settings.http.ratePerHostPerSecond,
-        },
-        onDispatched: (report) => {
-          log.debug("event dispatched", {
-            event_id: report.event.id,
-            type: report.event.type,
-            matched: report.evaluation.matches.map((m) => m.rule.name),
-            throttled: report.throttled,
-            errors: report.evaluation.errors.map((e) => e.message),
-          });
-          executor.wake();
-        },
-        onError: (e) => log.error("dispatch error", { error: e }),
-      });
-      const handler = buildServer({
-        log,
-        ready: async () => {
-          try {
-            await store.stats();
-            return true;
-          } catch {
-            return false;
-          }
-        },
-        webhook: {
-          store,
-          apps: settings.apps,
-          maxBodyBytes: settings.maxBodyBytes,
-          log,
-          dispatch: dispatcher,
-        },
-        sns: {
-          store,
-          topics: settings.snsTopics,
-          maxBodyBytes: settings.maxBodyBytes,
-          log,
-          dispatch: dispatcher,
-          test: options.snsTest,
-        },
-      });
-      const server = Deno.serve({
-        hostname: settings.listen.hostname,
-        port: settings.listen.port,
-        onListen: () => {},
-      }, handler.fetch);
-      app = new App(
-        settings,
-        store,
-        rules,
-        log,
-        dispatcher,
-        executor,
-        server,
-        actions,
-        options.env,
-      );
-      dispatcher.start();
-      executor.start();
+      app.parts = await app.build(store, options);
+      app.parts.dispatcher.start();
+      app.parts.executor.start();
+      for (const p of app.parts.pollers) p.start();
       log.info("sluice listening", {
         url: app.url,
         store: settings.store.replace(/\/\/[^@/]*@/, "//"),
       });
       return app;
     } catch (e) {
+      clearInterval(app.pruneTimer);
       await store.close();
       throw e;
     }
   }
 
+  private async build(store: RuntimeStore, options: AppOptions): Promise<Parts> {
+    const { settings, log } = this;
+    const owner = `${Deno.hostname()}:${Deno.pid}`;
+    const actions = createActions({
+      http: { maxConcurrencyPerHost: settings.http.maxConcurrencyPerHost },
+      slack: { apiUrl: settings.slack.apiUrl },
+      email: {
+        defaultUrl: settings.smtp?.url,
+        defaultFrom: settings.smtp?.from,
+        ca: settings.smtp?.caFile ? await Deno.readTextFile(settings.smtp.caFile) : undefined,
+      },
+    });
+    const executor = new Executor(store, actions, {
+      owner,
+      concurrency: settings.executor.concurrency,
+      secretKeys: (type) => actionSpecs.find((s) => s.name === type)?.secretKeys ?? [],
+      onAttempt: (d, r) =>
+        log[r.kind === "done" ? "debug" : r.kind === "retry" ? "info" : "warn"](
+          `delivery ${r.kind}`,
+          {
+            delivery_id: d.id,
+            event_id: d.eventId,
+            rule: d.rule,
+            action: d.actionType,
+            attempt: d.attempts + 1,
+            status: r.attempt.status,
+            error: r.attempt.error,
+          },
+        ),
+      onError: (e) => log.error("executor error", { error: e }),
+    });
+    const dispatcher = new Dispatcher(store, () => this.rules, {
+      owner,
+      rateIntervals: {
+        slack: 1000 / settings.slack.ratePerSecond,
+        http: settings.http.ratePerHostPerSecond && 1000 / settings.http.ratePerHostPerSecond,
+      },
+      onDispatched: (report) => {
+        log.debug("event dispatched", {
+          event_id: report.event.id,
+          type: report.event.type,
+          matched: report.evaluation.matches.map((m) => m.rule.name),
+          throttled: report.throttled,
+          errors: report.evaluation.errors.map((e) => e.message),
+        });
+        executor.wake();
+      },
+      onError: (e) => log.error("dispatch error", { error: e }),
+    });
+    const pollers: SqsPoller[] = [];
+    for (const queueUrl of settings.sqs.queues) {
+      pollers.push(
+        new SqsPoller({
+          queueUrl,
+          client: await createSqsClient(queueUrl),
+          store,
+          log,
+          maxBodyBytes: settings.maxBodyBytes,
+          dispatch: dispatcher,
+          pollers: settings.sqs.pollersPerQueue,
+          waitSeconds: settings.sqs.waitSeconds,
+          visibilitySeconds: settings.sqs.visibilitySeconds,
+          maxPending: settings.sqs.maxPending,
+        }),
+      );
+    }
+    const ingress = { store, maxBodyBytes: settings.maxBodyBytes, log, dispatch: dispatcher };
+    const handler = buildServer({
+      log,
+      ready: () => this.readiness(),
+      webhook: { ...ingress, apps: settings.apps },
+      sns: { ...ingress, topics: settings.snsTopics, test: options.snsTest },
+    });
+    const server = Deno.serve({
+      hostname: settings.listen.hostname,
+      port: settings.listen.port,
+      onListen: () => {},
+    }, handler.fetch);
+    return { server, pollers, dispatcher, executor, actions, store };
+  }
+
+  /** Ready once rules are loaded, the store answers and every queue can be polled. */
+  private async readiness(): Promise<{ ready: boolean; detail?: Record<string, unknown> }> {
+    try {
+      await this.parts.store.stats();
+    } catch (e) {
+      return { ready: false, detail: { store: e instanceof Error ? e.message : String(e) } };
+    }
+    const failing = this.parts.pollers.map((p) => p.health).filter((h) => !h.healthy);
+    if (failing.length) return { ready: false, detail: { queues: failing } };
+    return { ready: true };
+  }
+
+  /** The store the app runs on. */
+  get store(): RuntimeStore {
+    return this.parts.store;
+  }
+
   /** `http://host:port` of the running server. */
   get url(): string {
-    const { hostname, port } = this.server.addr;
+    const { hostname, port } = this.parts.server.addr;
     return `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
   }
 
@@ -203,15 +221,19 @@ export class App {
     return this.lastLoadProblems;
   }
 
-  /** Stops taking requests, finishes in-flight deliveries for up to `graceMs`, closes the store. */
+  /**
+   * Stops taking requests and messages (pollers finish the batch in hand), finishes in-flight
+   * deliveries for up to `graceMs`, and closes the store.
+   */
   async stop(graceMs = 10_000): Promise<void> {
+    const { server, pollers, dispatcher, executor, actions, store } = this.parts;
     this.log.info("stopping", { grace_ms: graceMs });
     clearInterval(this.pruneTimer);
-    await this.server.shutdown();
-    await this.dispatcher.stop();
-    await this.executor.stop(graceMs);
-    for (const action of this.actions.values()) await action.close?.();
-    await this.store.close();
+    await Promise.all([server.shutdown(), ...pollers.map((p) => p.stop())]);
+    await dispatcher.stop();
+    await executor.stop(graceMs);
+    for (const action of actions.values()) await action.close?.();
+    await store.close();
     this.log.info("stopped");
   }
 }

@@ -62,6 +62,11 @@ export async function loadSettings(sources: ConfigSources = {}): Promise<Setting
     return v === undefined || v === "" ? undefined : v;
   };
   const list = (name: string) => get(name)?.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const url of list("SLUICE_SQS_QUEUES") ?? []) {
+    if (!/^https?:\/\/[^/]+\/.+/.test(url)) {
+      problems.push(`SLUICE_SQS_QUEUES: "${url}" is not a queue URL`);
+    }
+  }
   const section = (key: string) => (file[key] ?? {}) as Record<string, unknown>;
 
   const listenText = get("SLUICE_LISTEN") ?? (file.listen as string | undefined) ??
@@ -119,8 +124,13 @@ export async function loadSettings(sources: ConfigSources = {}): Promise<Setting
     rulesDir: sources.rulesDir ?? (file.rules as string | undefined) ?? "rules",
     apps,
     snsTopics: list("SLUICE_SNS_TOPICS") ?? (section("sns").topics as string[] | undefined) ?? [],
-    sqsQueues: list("SLUICE_SQS_QUEUES") ?? (sqs.queues as string[] | undefined) ?? [],
-    sqsPollersPerQueue: (sqs.pollers as number | undefined) ?? 1,
+    sqs: {
+      queues: list("SLUICE_SQS_QUEUES") ?? (sqs.queues as string[] | undefined) ?? [],
+      pollersPerQueue: (sqs.pollers as number | undefined) ?? 1,
+      waitSeconds: (sqs.wait_seconds as number | undefined) ?? 20,
+      visibilitySeconds: (sqs.visibility_timeout as number | undefined) ?? 60,
+      maxPending: (sqs.max_pending as number | undefined) ?? 10_000,
+    },
     adminToken,
     log: log as Settings["log"],
     maxBodyBytes: maxBody,

@@ -37,7 +37,14 @@ export const configSchema: JsonSchema = {
       additionalProperties: false,
       properties: {
         queues: { type: "array", items: { type: "string", pattern: "^https?://" } },
-        pollers: { type: "integer", minimum: 1, maximum: 50 },
+        pollers: { type: "integer", minimum: 1, maximum: 50, description: "long polls per queue" },
+        wait_seconds: { type: "integer", minimum: 1, maximum: 20 },
+        visibility_timeout: { type: "integer", minimum: 1, maximum: 43_000 },
+        max_pending: {
+          type: "integer",
+          minimum: 1,
+          description: "pause polling above this backlog",
+        },
       },
     },
     admin_token: { type: "string", minLength: 16 },

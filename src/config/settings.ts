@@ -16,8 +16,14 @@ export interface Settings {
   rulesDir: string;
   apps: StreamApp[];
   snsTopics: string[];
-  sqsQueues: string[];
-  sqsPollersPerQueue: number;
+  sqs: {
+    queues: string[];
+    pollersPerQueue: number;
+    waitSeconds: number;
+    visibilitySeconds: number;
+    /** Pending events or deliveries above which polling pauses. */
+    maxPending: number;
+  };
   adminToken?: string;
   log: "debug" | "info" | "warn" | "error";
   maxBodyBytes: number;

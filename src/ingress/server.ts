@@ -11,8 +11,8 @@ export interface ServerDeps {
   sns: SnsDeps;
   /** Extra routes mounted by the app (SNS, admin, metrics). */
   mount?: (app: Hono) => void;
-  /** Whether rules are loaded and the store answers. */
-  ready: () => Promise<boolean>;
+  /** Whether rules are loaded, the store answers and sources work; `detail` says what fails. */
+  ready: () => Promise<{ ready: boolean; detail?: Record<string, unknown> }>;
 }
 
 /** Builds the Hono app; tests can drive it with `app.request()`. */
