@@ -21,11 +21,10 @@ export function buildServer(deps: ServerDeps): Hono {
   app.post("/webhooks/stream", streamWebhookHandler(deps.webhook));
   app.post("/webhooks/sns", snsHandler(deps.sns));
   app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get(
-    "/readyz",
-    async (c) =>
-      (await deps.ready()) ? c.json({ status: "ready" }) : c.json({ status: "not ready" }, 503),
-  );
+  app.get("/readyz", async (c) => {
+    const { ready, detail } = await deps.ready();
+    return ready ? c.json({ status: "ready" }) : c.json({ status: "not ready", ...detail }, 503);
+  });
   deps.mount?.(app);
   app.notFound((c) => c.json({ error: "not found" }, 404));
   app.onError((e, c) => {

@@ -72,9 +72,11 @@ export async function startSluice(
   (async () => {
     for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) stderr.push(chunk);
   })();
-  child.status.then((s) =>
-    listening.reject(new Error(`sluice exited ${s.code}: ${stderr.join("")}`))
-  );
+  let exited = false;
+  child.status.then((s) => {
+    exited = true;
+    listening.reject(new Error(`sluice exited ${s.code}: ${stderr.join("")}`));
+  });
   const timeout = setTimeout(
     () => listening.reject(new Error("sluice did not start in 20 s")),
     20_000,
@@ -85,11 +87,11 @@ export async function startSluice(
     logs,
     child,
     async stop() {
-      child.kill("SIGTERM");
+      if (!exited) child.kill("SIGTERM");
       return (await child.status).code;
     },
     async kill() {
-      child.kill("SIGKILL");
+      if (!exited) child.kill("SIGKILL");
       await child.status;
     },
   };
