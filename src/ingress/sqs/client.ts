@@ -2,7 +2,7 @@
  * The small queue interface the poller needs, and its implementation on `@aws-sdk/client-sqs`:
  * the only file that imports the AWS SDK (loaded on first use, so commands that poll nothing do
  * not pay for it). Credentials come from the SDK's default chain; the region from `AWS_REGION`,
- * or else from the queue URL.
+ * or else from the queue URL; the endpoint from `AWS_ENDPOINT_URL_SQS`, or else the queue URL.
  */
 
 /** One received message. */
@@ -43,7 +43,10 @@ export async function createSqsClient(queueUrl: string): Promise<QueueClient> {
   const sdk = await import("@aws-sdk/client-sqs");
   const region = Deno.env.get("AWS_REGION") ?? Deno.env.get("AWS_DEFAULT_REGION") ??
     regionOfQueueUrl(queueUrl) ?? "us-east-1";
-  const client = new sdk.SQSClient({ region });
+  // The queue URL's origin is the endpoint (the SDK would use it anyway, with a warning on stderr
+  // when it differs from the region's default); AWS_ENDPOINT_URL_SQS still wins.
+  const endpoint = Deno.env.get("AWS_ENDPOINT_URL_SQS") ?? new URL(queueUrl).origin;
+  const client = new sdk.SQSClient({ region, endpoint });
   const entries = (messages: QueueMessage[]) =>
     messages.map((m, i) => ({ Id: `m${i}`, ReceiptHandle: m.receipt }));
   const failures = (
