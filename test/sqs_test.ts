@@ -153,6 +153,24 @@ function heldSink() {
   };
 }
 
+Deno.test("SQS: a partly failed delete batch is logged; the message comes back and is deduplicated", async () => {
+  await withSqs(quick, async ({ fake, sink, sluice }) => {
+    fake.failEntries("DeleteMessageBatch");
+    fake.send("stream-events", JSON.stringify({ type: "user.banned", n: 1 }));
+    await sink.waitFor(1);
+    await waitUntil(
+      () => fake.depth("stream-events") === 0,
+      "deleted on the second receive",
+      15_000,
+    );
+    const failed = sluice.logs.find((l) => String(l.msg).startsWith("sqs delete failed"))!;
+    assertEquals(failed.code, "InternalError");
+    assertOk(sluice.logs.some((l) => l.msg === "sqs duplicate"));
+    await new Promise((r) => setTimeout(r, 300));
+    assertEquals(sink.requests.length, 1, "processed once");
+  });
+});
+
 Deno.test("SQS: a saturated executor pauses polling; the batch in hand keeps its visibility", async () => {
   const gate = heldSink();
   await withSqs(holding, async ({ fake, sink, sluice }) => {

@@ -37,6 +37,7 @@ export class FakeSqs {
   readonly queues = new Map<string, Queue>();
   readonly calls: { op: string; body: Record<string, unknown> }[] = [];
   private readonly faults = new Map<string, InjectedFault[]>();
+  private readonly entryFaults = new Map<string, string>();
   private server!: Deno.HttpServer<Deno.NetAddr>;
   url = "";
 
@@ -77,6 +78,14 @@ export class FakeSqs {
     q.messages.push({ id, body, receiveCount: 0, visibleAt: 0, sentAt: Date.now() });
     for (const w of q.waiters.splice(0)) w();
     return id;
+  }
+
+  /** Makes the next batch call of `op` report every entry as failed, with HTTP 200. */
+  failEntries(
+    op: "DeleteMessageBatch" | "ChangeMessageVisibilityBatch",
+    code = "InternalError",
+  ): void {
+    this.entryFaults.set(op, code);
   }
 
   /** Makes the next `count` calls of `op` fail with `fault`. */
@@ -151,7 +160,7 @@ export class FakeSqs {
         this.deleteOne(this.queueOf(body), String(body.ReceiptHandle));
         return {};
       case "DeleteMessageBatch":
-        return this.batch(body, (q, e) => this.deleteOne(q, String(e.ReceiptHandle)));
+        return this.batch(body, (q, e) => this.deleteOne(q, String(e.ReceiptHandle)), op);
       case "ChangeMessageVisibility":
         this.changeVisibility(
           this.queueOf(body),
@@ -163,6 +172,7 @@ export class FakeSqs {
         return this.batch(
           body,
           (q, e) => this.changeVisibility(q, String(e.ReceiptHandle), Number(e.VisibilityTimeout)),
+          op,
         );
       case "GetQueueAttributes": {
         const q = this.queueOf(body);
@@ -266,7 +276,10 @@ export class FakeSqs {
   private batch(
     body: Record<string, unknown>,
     run: (q: Queue, entry: Record<string, unknown>) => void,
+    op: string,
   ) {
+    const entryFault = this.entryFaults.get(op);
+    this.entryFaults.delete(op);
     const q = this.queueOf(body);
     const entries = (body.Entries ?? []) as Record<string, unknown>[];
     if (entries.length === 0) {
@@ -306,6 +319,7 @@ export class FakeSqs {
     const Failed: { Id: string; SenderFault: boolean; Code: string; Message: string }[] = [];
     for (const e of entries) {
       try {
+        if (entryFault) throw new SqsError(500, entryFault, "injected entry fault");
         run(q, e);
         Successful.push({ Id: String(e.Id) });
       } catch (err) {
