@@ -96,7 +96,7 @@ export class App {
 
   private async build(store: RuntimeStore, options: AppOptions): Promise<Parts> {
     const { settings, log } = this;
-    const owner = `${Deno.hostname()}:${Deno.pid}`;
+    const owner = `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
     const actions = createActions({
       http: { maxConcurrencyPerHost: settings.http.maxConcurrencyPerHost },
       slack: { apiUrl: settings.slack.apiUrl },
@@ -109,6 +109,7 @@ export class App {
     const executor = new Executor(store, actions, {
       owner,
       concurrency: settings.executor.concurrency,
+      leaseMs: settings.executor.leaseMs,
       secretKeys: (type) => actionSpecs.find((s) => s.name === type)?.secretKeys ?? [],
       onAttempt: (d, r) =>
         log[r.kind === "done" ? "debug" : r.kind === "retry" ? "info" : "warn"](
@@ -127,6 +128,7 @@ export class App {
     });
     const dispatcher = new Dispatcher(store, () => this.rules, {
       owner,
+      leaseMs: Math.min(30_000, settings.executor.leaseMs),
       rateIntervals: {
         slack: 1000 / settings.slack.ratePerSecond,
         http: settings.http.ratePerHostPerSecond && 1000 / settings.http.ratePerHostPerSecond,

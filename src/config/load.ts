@@ -136,7 +136,10 @@ export async function loadSettings(sources: ConfigSources = {}): Promise<Setting
     maxBodyBytes: maxBody,
     dedupeWindowMs: parseDuration((file.dedupe_window as string | undefined) ?? "7d") ??
       SEVEN_DAYS_MS,
-    executor: { concurrency: (section("executor").concurrency as number | undefined) ?? 32 },
+    executor: {
+      concurrency: (section("executor").concurrency as number | undefined) ?? 32,
+      leaseMs: parseDuration((section("executor").lease as string | undefined) ?? "60s") ?? 60_000,
+    },
     smtp: smtp && { url: smtp.url, from: smtp.from, caFile: smtp.ca_file },
     http: {
       maxConcurrencyPerHost: (http.max_concurrency_per_host as number | undefined) ?? 16,

@@ -51,7 +51,10 @@ export const configSchema: JsonSchema = {
     executor: {
       type: "object",
       additionalProperties: false,
-      properties: { concurrency: { type: "integer", minimum: 1, maximum: 1024 } },
+      properties: {
+        concurrency: { type: "integer", minimum: 1, maximum: 1024 },
+        lease: { ...duration, description: "how long a claim holds work; default 60s" },
+      },
     },
     smtp: {
       type: "object",

@@ -28,7 +28,8 @@ export interface Settings {
   log: "debug" | "info" | "warn" | "error";
   maxBodyBytes: number;
   dedupeWindowMs: number;
-  executor: { concurrency: number };
+  /** Deliveries in flight, and how long a claim on an event or delivery lasts. */
+  executor: { concurrency: number; leaseMs: number };
   smtp?: { url?: string; from?: string; caFile?: string };
   http: { maxConcurrencyPerHost: number; ratePerHostPerSecond?: number };
   slack: { ratePerSecond: number; apiUrl?: string };

@@ -35,6 +35,7 @@ export class Executor {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly shutdown = new AbortController();
   private running?: Promise<void>;
+  private unsubscribe?: Promise<() => Promise<void>>;
   private stopping = false;
   private readonly now: () => number;
 
@@ -46,9 +47,13 @@ export class Executor {
     this.now = options.now ?? Date.now;
   }
 
-  /** Starts the workers. */
+  /** Starts the workers; with a shared store, other processes' new deliveries wake them too. */
   start(): void {
     this.running ??= this.loop();
+    this.unsubscribe ??= this.store.subscribe?.(() => this.wake()).catch((e) => {
+      this.options.onError?.(e);
+      return async () => {};
+    });
   }
 
   /** New deliveries were recorded: look now. */
@@ -101,7 +106,8 @@ export class Executor {
 
   private async run(d: Delivery): Promise<void> {
     const startedAt = this.now();
-    const timeoutMs = Math.min(d.timeoutMs, this.leaseMs - 5_000);
+    // An attempt must end well inside its lease, or another worker could start it again.
+    const timeoutMs = Math.min(d.timeoutMs, Math.max(this.leaseMs - 5_000, this.leaseMs / 2));
     const signal = AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(timeoutMs)]);
     let outcome: ActionOutcome;
     const action = this.actions.get(d.actionType);
@@ -147,6 +153,7 @@ export class Executor {
     this.stopping = true;
     this.wakeup.notify();
     await this.running;
+    await (await this.unsubscribe)?.();
     const all = Promise.all(this.inFlight.values());
     let timer: ReturnType<typeof setTimeout> | undefined;
     const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, graceMs));

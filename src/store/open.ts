@@ -19,7 +19,7 @@ export function openStore(url: string, options: StoreOptions = {}): Promise<Runt
     return Promise.resolve(new SqliteStore(url.slice("sqlite:".length), options));
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
-    return Promise.reject(new StoreUrlError(url, "the PostgreSQL store is not built yet"));
+    return import("./postgres.ts").then(({ PostgresStore }) => PostgresStore.open(url, options));
   }
   return Promise.reject(new StoreUrlError(url, "expected sqlite:PATH or a postgres:// URL"));
 }

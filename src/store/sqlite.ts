@@ -8,7 +8,7 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { newEventId } from "../event/id.ts";
 import { GroupCommit } from "./group_commit.ts";
 import { sqliteMigrations } from "./sqlite_schema.ts";
-import { attemptFromRow, deliveryFromRow, deliveryValues, eventFromRow } from "./sqlite_rows.ts";
+import { attemptFromRow, deliveryFromRow, deliveryValues, eventFromRow } from "./rows.ts";
 import {
   type DeadLetter,
   type DeliveryResult,

@@ -161,6 +161,11 @@ export interface Store {
   stats(): Promise<StoreStats>;
   /** Deletes finished work older than the retention and dedupe ids older than the window. */
   prune(): Promise<void>;
+  /**
+   * Calls `fn` when deliveries may have become due, also those made by other processes sharing
+   * the store; resolves to an unsubscribe. Stores without cross-process notification omit it.
+   */
+  subscribe?(fn: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

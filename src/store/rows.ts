@@ -1,4 +1,4 @@
-/** Mapping between SQLite rows and the store's records. */
+/** Mapping between table rows (SQLite and PostgreSQL share column names) and the store's records. */
 import type { EventSource } from "../event/envelope.ts";
 import type { AttemptRecord, Delivery, DeliveryStatus, NewDelivery, StoredEvent } from "./store.ts";
 
