@@ -25,7 +25,12 @@ if [ ! -f "$dir/PG_VERSION" ]; then
   [ "$(id -u)" = 0 ] && chown postgres "$dir"
   run "$bin/initdb -D '$dir' -U postgres --auth=trust -E UTF8 >/dev/null"
 fi
-if ! run "$bin/pg_ctl -D '$dir' status" >/dev/null 2>&1; then
+if run "$bin/pg_ctl -D '$dir' status" >/dev/null 2>&1; then
+  port=$(cat "$dir/port")
+else
+  # Take the first free port from PORT on (another cluster may hold it).
+  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
   run "$bin/pg_ctl -D '$dir' -l '$dir/log' -w -o \"-h 127.0.0.1 -p $port -k /tmp -c fsync=on -c max_connections=200\" start" >/dev/null
+  echo "$port" >"$dir/port"
 fi
 echo "postgres://postgres@127.0.0.1:$port/postgres"

@@ -1,20 +1,24 @@
 /**
- * Deliveries per second from the SQLite store to a local HTTP sink (a separate process), against
- * a bare baseline in the same run: the same number of POSTs sent by plain `fetch` with the same
- * concurrency (32).
+ * Deliveries per second from the store to a local HTTP sink (a separate process), against a bare
+ * baseline in the same run: the same number of POSTs sent by plain `fetch` with the same
+ * concurrency (32 by default, CONCURRENCY to change).
  *
- *   deno run -A bench/load/delivery_load.ts [--events 5000] [--workers 1,2,4]
+ *   deno run -A bench/load/delivery_load.ts [--events 5000] [--workers 1,2,4] [--store URL]
  *
  * For sluice, N events are stored and dispatched (one rule, one http action each) and the clock
- * runs from the first store until the sink has counted N requests. `--workers` runs the
- * executor with that many executor instances (each with concurrency 32) sharing the store.
+ * runs from the first store until the sink has counted N requests. `--workers` runs that many
+ * executor instances (each with the same concurrency) sharing the store, as replicas would.
+ * `--store` is `sqlite` (a file, the default) or a postgres:// URL (a fresh schema is used).
  */
 import { parseArgs } from "node:util";
 import { createActions } from "../../src/actions/registry.ts";
 import { Dispatcher } from "../../src/dispatch/dispatcher.ts";
 import { Executor } from "../../src/executor/executor.ts";
+import { PostgresStore } from "../../src/store/postgres.ts";
 import { SqliteStore } from "../../src/store/sqlite.ts";
+import type { Store } from "../../src/store/store.ts";
 import { projectRoot } from "../../test/support/cli.ts";
+import { freshSchema } from "../../test/support/postgres.ts";
 import { ruleSetFrom } from "../../test/support/rules.ts";
 
 const { values } = parseArgs({
@@ -22,10 +26,12 @@ const { values } = parseArgs({
   options: {
     events: { type: "string", default: "5000" },
     workers: { type: "string", default: "1" },
+    store: { type: "string", default: "sqlite" },
   },
 });
 const N = Number(values.events);
 const CONCURRENCY = Number(Deno.env.get("CONCURRENCY") ?? 32);
+const STORE = values.store === "sqlite" ? "SQLite" : "PostgreSQL";
 
 const sinkProcess = new Deno.Command(Deno.execPath(), {
   args: ["run", "-A", `${projectRoot}/bench/load/sink_server.ts`],
@@ -54,9 +60,17 @@ async function bare(): Promise<number> {
   return N / ((performance.now() - start) / 1000);
 }
 
+async function openStore(dir: string): Promise<{ store: Store; drop: () => Promise<void> }> {
+  if (values.store === "sqlite") {
+    return { store: new SqliteStore(`${dir}/sluice.db`), drop: async () => {} };
+  }
+  const { schema, drop } = await freshSchema(values.store);
+  return { store: await PostgresStore.open(values.store, { schema }), drop };
+}
+
 async function sluice(workers: number): Promise<number> {
   const dir = await Deno.makeTempDir({ prefix: "sluice-delivery-bench-" });
-  const store = new SqliteStore(`${dir}/sluice.db`);
+  const { store, drop } = await openStore(dir);
   const rules = await ruleSetFrom({
     "r.yaml":
       `on: "*"\ndo:\n  - http: { url: "${sink}/deliver/{{ n }}", json: { id: "{{ $event.id }}", n: "{{ n }}" } }\n`,
@@ -69,14 +83,12 @@ async function sluice(workers: number): Promise<number> {
   );
   const before = await count();
   const start = performance.now();
-  await Promise.all(
-    Array.from({ length: N }, (_, n) =>
-      store.putEvent({
-        source: "webhook",
-        type: "feeds.activity.added",
-        body: JSON.stringify({ type: "feeds.activity.added", n }),
-      })),
-  );
+  await Promise.all(Array.from({ length: N }, (_, n) =>
+    store.putEvent({
+      source: "webhook",
+      type: "feeds.activity.added",
+      body: JSON.stringify({ type: "feeds.activity.added", n }),
+    })));
   dispatcher.start();
   for (const e of executors) e.start();
   while ((await count()) - before < N) await new Promise((r) => setTimeout(r, 20));
@@ -84,6 +96,7 @@ async function sluice(workers: number): Promise<number> {
   await dispatcher.stop();
   await Promise.all(executors.map((e) => e.stop(1000)));
   await store.close();
+  await drop();
   await Deno.remove(dir, { recursive: true });
   return rate;
 }
@@ -95,7 +108,7 @@ console.log(`| bare fetch, ${CONCURRENCY} concurrent | ${baseline.toFixed(0)} |`
 for (const w of values.workers.split(",").map(Number)) {
   const rate = await sluice(w);
   console.log(
-    `| sluice, ${w} executor(s) × ${CONCURRENCY} | ${rate.toFixed(0)} (${
+    `| sluice (${STORE}), ${w} executor(s) × ${CONCURRENCY} | ${rate.toFixed(0)} (${
       (rate / baseline).toFixed(2)
     }× bare) |`,
   );
