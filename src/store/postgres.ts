@@ -5,6 +5,7 @@
  * live in tables every replica shares; `LISTEN/NOTIFY` wakes idle executors. Migrations run at
  * start-up under an advisory lock, so replicas starting together do not race.
  */
+import { setImmediate } from "node:timers";
 import postgres from "postgres";
 import { newEventId } from "../event/id.ts";
 import { postgresMigrations } from "./postgres_schema.ts";
@@ -29,6 +30,13 @@ const CHANNEL = "sluice_deliveries";
 const MIGRATION_LOCK = 7_355_608;
 
 type Sql = ReturnType<typeof postgres>;
+type Tx = postgres.TransactionSql;
+
+interface PendingWrite {
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
 type Row = Record<string, unknown>;
 
 /** The PostgreSQL {@link Store}. */
@@ -37,10 +45,60 @@ export class PostgresStore implements Store {
   private readonly dedupeWindowMs: number;
   private readonly retentionMs: number;
 
+  private queue: PendingWrite[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+
   private constructor(private readonly sql: Sql, options: StoreOptions) {
     this.now = options.now ?? Date.now;
     this.dedupeWindowMs = options.dedupeWindowMs ?? SEVEN_DAYS_MS;
     this.retentionMs = options.retentionMs ?? SEVEN_DAYS_MS;
+  }
+
+  /**
+   * Group commit: writes requested together share one transaction (one WAL flush), with up to
+   * four transactions under way. If one write fails the batch is undone and each write retried in
+   * a transaction of its own, so only the failing one fails.
+   */
+  private write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush() {
+    this.scheduled = false;
+    while (this.queue.length && this.inFlight < 4) {
+      const batch = this.queue.splice(0, 100);
+      this.inFlight++;
+      this.commit(batch).finally(() => {
+        this.inFlight--;
+        this.flush();
+      });
+    }
+  }
+
+  private async commit(batch: PendingWrite[]) {
+    try {
+      const results = await this.sql.begin(async (tx) => {
+        const out: unknown[] = [];
+        for (const op of batch) out.push(await op.fn(tx));
+        return out;
+      });
+      batch.forEach((op, i) => op.resolve(results[i]));
+    } catch {
+      for (const op of batch) {
+        try {
+          op.resolve(await this.sql.begin((tx) => op.fn(tx)));
+        } catch (e) {
+          op.reject(e);
+        }
+      }
+    }
   }
 
   /** Connects and applies pending migrations; `schema` sets the search path (tests use one each). */
@@ -79,28 +137,31 @@ export class PostgresStore implements Store {
     return new PostgresStore(sql, options);
   }
 
-  async putEvent(event: NewEvent, lease?: EventLease): Promise<PutResult> {
+  putEvent(event: NewEvent, lease?: EventLease): Promise<PutResult> {
     const now = this.now();
     const key = event.dedupeId === undefined ? null : `${event.source}:${event.dedupeId}`;
-    const insert = async () => {
-      const id = newEventId(now);
-      const rows = await this.sql`
-        INSERT INTO sluice_events (id, source, dedupe_key, type, body, meta, received_at, lease_owner, lease_until)
-        VALUES (${id}, ${event.source}, ${key}, ${event.type}, ${event.body},
-                ${event.meta ? JSON.stringify(event.meta) : null}, ${now}, ${lease?.owner ?? null},
-                ${lease ? now + lease.ms : 0})
-        ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`;
-      return rows.length ? id : undefined;
-    };
-    const id = await insert();
-    if (id) return { id, duplicate: false, receivedAt: now };
-    const [seen] = await this
-      .sql`SELECT id, received_at FROM sluice_events WHERE dedupe_key = ${key}`;
-    if (seen && (seen.received_at as number) >= now - this.dedupeWindowMs) {
-      return { id: seen.id as string, duplicate: true, receivedAt: seen.received_at as number };
-    }
-    await this.sql`UPDATE sluice_events SET dedupe_key = NULL WHERE dedupe_key = ${key}`;
-    return { id: (await insert())!, duplicate: false, receivedAt: now };
+    return this.write(async (tx) => {
+      const insert = async () => {
+        const id = newEventId(now);
+        const rows = await tx`
+          INSERT INTO sluice_events (id, source, dedupe_key, type, body, meta, received_at, lease_owner, lease_until)
+          VALUES (${id}, ${event.source}, ${key}, ${event.type}, ${event.body},
+                  ${event.meta ? JSON.stringify(event.meta) : null}, ${now}, ${
+          lease?.owner ?? null
+        },
+                  ${lease ? now + lease.ms : 0})
+          ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`;
+        return rows.length ? id : undefined;
+      };
+      const id = await insert();
+      if (id) return { id, duplicate: false, receivedAt: now };
+      const [seen] = await tx`SELECT id, received_at FROM sluice_events WHERE dedupe_key = ${key}`;
+      if (seen && (seen.received_at as number) >= now - this.dedupeWindowMs) {
+        return { id: seen.id as string, duplicate: true, receivedAt: seen.received_at as number };
+      }
+      await tx`UPDATE sluice_events SET dedupe_key = NULL WHERE dedupe_key = ${key}`;
+      return { id: (await insert())!, duplicate: false, receivedAt: now };
+    });
   }
 
   async claimEvents(owner: string, limit: number, leaseMs: number): Promise<StoredEvent[]> {
@@ -115,15 +176,15 @@ export class PostgresStore implements Store {
       .sort((a, b) => a.receivedAt - b.receivedAt || (a.id < b.id ? -1 : 1));
   }
 
-  async completeDispatch(eventId: string, plans: RulePlan[]): Promise<{ throttled: string[] }> {
+  completeDispatch(eventId: string, plans: RulePlan[]): Promise<{ throttled: string[] }> {
     const now = this.now();
-    const throttled: string[] = [];
-    let created = false;
-    await this.sql.begin(async (tx) => {
+    return this.write(async (tx) => {
+      const throttled: string[] = [];
+      let created = false;
       const marked = await tx`
         UPDATE sluice_events SET dispatched_at = ${now}, lease_until = 0
         WHERE id = ${eventId} AND dispatched_at IS NULL RETURNING id`;
-      if (marked.length === 0) return;
+      if (marked.length === 0) return { throttled };
       for (const plan of plans) {
         if (plan.throttle) {
           const opened = await tx`
@@ -155,8 +216,8 @@ export class PostgresStore implements Store {
         }
       }
       if (created) await tx`SELECT pg_notify(${CHANNEL}, '')`;
+      return { throttled };
     });
-    return { throttled };
   }
 
   async claimDeliveries(owner: string, limit: number, leaseMs: number): Promise<Delivery[]> {
@@ -195,17 +256,18 @@ export class PostgresStore implements Store {
     });
   }
 
-  async finishDelivery(id: string, owner: string, result: DeliveryResult): Promise<void> {
+  finishDelivery(id: string, owner: string, result: DeliveryResult): Promise<void> {
     const now = this.now();
     const a = result.attempt;
     const status = result.kind === "retry" ? "pending" : result.kind;
     const nextAt = result.kind === "retry" ? result.nextAt : now;
-    await this.sql.begin(async (tx) => {
-      await tx`INSERT INTO sluice_attempts (delivery_id, at, duration_ms, outcome, status, error)
-               VALUES (${Number(id)}, ${a.at}, ${a.durationMs}, ${a.outcome}, ${
-        a.status ?? null
-      }, ${a.error ?? null})`;
+    return this.write(async (tx) => {
       await tx`
+        WITH attempt AS (
+          INSERT INTO sluice_attempts (delivery_id, at, duration_ms, outcome, status, error)
+          VALUES (${Number(id)}, ${a.at}, ${a.durationMs}, ${a.outcome}, ${a.status ?? null}, ${
+        a.error ?? null
+      }))
         UPDATE sluice_deliveries SET status = ${status}, attempts = attempts + 1, next_at = ${nextAt},
           last_error = ${a.error ?? null}, lease_owner = NULL, lease_until = 0, updated_at = ${now}
         WHERE id = ${Number(id)} AND lease_owner = ${owner} AND status = 'pending'`;
