@@ -15,6 +15,7 @@ import { createSqsClient } from "./ingress/sqs/client.ts";
 import { SqsPoller } from "./ingress/sqs/poller.ts";
 import type { Logger } from "./observe/log.ts";
 import { loadRuleSet } from "./rules/load.ts";
+import { type RuleWatcher, watchRules } from "./rules/watch.ts";
 import { formatProblem, type Problem, RuleLoadError } from "./rules/problem.ts";
 import type { RuleSet } from "./rules/rule_set.ts";
 import { openStore, type RuntimeStore } from "./store/open.ts";
@@ -47,6 +48,7 @@ export class App {
   private lastLoadProblems: Problem[] = [];
   private parts!: Parts;
   private readonly pruneTimer: ReturnType<typeof setInterval>;
+  private watcher?: RuleWatcher;
 
   private constructor(
     readonly settings: Settings,
@@ -82,6 +84,7 @@ export class App {
       app.parts.dispatcher.start();
       app.parts.executor.start();
       for (const p of app.parts.pollers) p.start();
+      app.watcher = watchRules(settings.rulesDir, () => void app.reload());
       log.info("sluice listening", {
         url: app.url,
         store: settings.store.replace(/\/\/[^@/]*@/, "//"),
@@ -231,6 +234,7 @@ export class App {
     const { server, pollers, dispatcher, executor, actions, store } = this.parts;
     this.log.info("stopping", { grace_ms: graceMs });
     clearInterval(this.pruneTimer);
+    this.watcher?.close();
     await Promise.all([server.shutdown(), ...pollers.map((p) => p.stop())]);
     await dispatcher.stop();
     await executor.stop(graceMs);

@@ -1,0 +1,62 @@
+/**
+ * Hot reload: `sluice run` picks up an edited rule file without a restart, refuses an invalid one
+ * (keeping the last good rules and logging the error with its position), and reloads on SIGHUP.
+ */
+import { assertEquals, assertIncludes } from "./support/assert.ts";
+import { startSink } from "./support/sink.ts";
+import { postWebhook, startSluice } from "./support/sluice_process.ts";
+import { withTree } from "./support/tmp.ts";
+import { waitUntil } from "./support/wait.ts";
+
+const rule = (path: string) => `on: user.banned\ndo:\n  - http: { url: "\${SINK}/${path}" }\n`;
+
+Deno.test("rules reload on file change; an invalid edit keeps the last good rules", async () => {
+  const sink = startSink();
+  try {
+    await withTree({ "rules/r.yaml": rule("first") }, async (dir) => {
+      const sluice = await startSluice(dir, { SINK: sink.url });
+      try {
+        const send = async (n: number) =>
+          assertEquals(
+            (await postWebhook(sluice.url, JSON.stringify({ type: "user.banned", n }))).status,
+            200,
+          );
+        await send(1);
+        await sink.waitFor(1);
+
+        await Deno.writeTextFile(`${dir}/rules/r.yaml`, rule("second"));
+        await waitUntil(
+          () => sluice.logs.some((l) => l.msg === "rules reloaded"),
+          "reload after the edit",
+        );
+        await send(2);
+        await sink.waitFor(2);
+
+        await Deno.writeTextFile(`${dir}/rules/r.yaml`, "on: user.banned\ndo:\n  - slak: {}\n");
+        await waitUntil(
+          () => sluice.logs.some((l) => String(l.msg).startsWith("rules reload failed")),
+          "refused",
+        );
+        const failure = sluice.logs.find((l) => String(l.msg).startsWith("rules reload failed"))!;
+        assertIncludes(JSON.stringify(failure.problems), "r.yaml:3:5: do[0]: unknown action");
+        await send(3);
+        await sink.waitFor(3);
+        assertEquals(sink.requests.map((r) => r.path), ["/first", "/second", "/second"]);
+
+        await Deno.writeTextFile(`${dir}/rules/r.yaml`, rule("third"));
+        sluice.child.kill("SIGHUP");
+        await waitUntil(
+          () => sluice.logs.filter((l) => l.msg === "rules reloaded").length >= 2,
+          "reload again",
+        );
+        await send(4);
+        await sink.waitFor(4);
+        assertEquals(sink.requests[3].path, "/third");
+      } finally {
+        await sluice.stop();
+      }
+    });
+  } finally {
+    await sink.close();
+  }
+});
