@@ -5,8 +5,8 @@
  * live in tables every replica shares; `LISTEN/NOTIFY` wakes idle executors. Migrations run at
  * start-up under an advisory lock, so replicas starting together do not race.
  */
-import { setImmediate } from "node:timers";
 import postgres from "postgres";
+import { PostgresGroupCommit } from "./postgres_group_commit.ts";
 import { newEventId } from "../event/id.ts";
 import { postgresMigrations } from "./postgres_schema.ts";
 import { attemptFromRow, deliveryFromRow, deliveryValues, eventFromRow } from "./rows.ts";
@@ -31,12 +31,6 @@ const MIGRATION_LOCK = 7_355_608;
 
 type Sql = ReturnType<typeof postgres>;
 type Tx = postgres.TransactionSql;
-
-interface PendingWrite {
-  fn: (tx: Tx) => Promise<unknown>;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
 type Row = Record<string, unknown>;
 
 /** The PostgreSQL {@link Store}. */
@@ -45,60 +39,17 @@ export class PostgresStore implements Store {
   private readonly dedupeWindowMs: number;
   private readonly retentionMs: number;
 
-  private queue: PendingWrite[] = [];
-  private inFlight = 0;
-  private scheduled = false;
+  private readonly writes: PostgresGroupCommit;
 
   private constructor(private readonly sql: Sql, options: StoreOptions) {
     this.now = options.now ?? Date.now;
     this.dedupeWindowMs = options.dedupeWindowMs ?? SEVEN_DAYS_MS;
     this.retentionMs = options.retentionMs ?? SEVEN_DAYS_MS;
+    this.writes = new PostgresGroupCommit(sql);
   }
 
-  /**
-   * Group commit: writes requested together share one transaction (one WAL flush), with up to
-   * four transactions under way. If one write fails the batch is undone and each write retried in
-   * a transaction of its own, so only the failing one fails.
-   */
   private write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  private flush() {
-    this.scheduled = false;
-    while (this.queue.length && this.inFlight < 4) {
-      const batch = this.queue.splice(0, 100);
-      this.inFlight++;
-      this.commit(batch).finally(() => {
-        this.inFlight--;
-        this.flush();
-      });
-    }
-  }
-
-  private async commit(batch: PendingWrite[]) {
-    try {
-      const results = await this.sql.begin(async (tx) => {
-        const out: unknown[] = [];
-        for (const op of batch) out.push(await op.fn(tx));
-        return out;
-      });
-      batch.forEach((op, i) => op.resolve(results[i]));
-    } catch {
-      for (const op of batch) {
-        try {
-          op.resolve(await this.sql.begin((tx) => op.fn(tx)));
-        } catch (e) {
-          op.reject(e);
-        }
-      }
-    }
+    return this.writes.write(fn);
   }
 
   /** Connects and applies pending migrations; `schema` sets the search path (tests use one each). */

@@ -41,38 +41,20 @@ const SIGNED_KEYS = [
   "Type",
 ] as const;
 
+const COMMON_FIELDS = [
+  "MessageId",
+  "TopicArn",
+  "Message",
+  "Timestamp",
+  "SignatureVersion",
+  "Signature",
+  "SigningCertURL",
+];
+
 const REQUIRED: Record<SnsType, readonly string[]> = {
-  Notification: [
-    "MessageId",
-    "TopicArn",
-    "Message",
-    "Timestamp",
-    "SignatureVersion",
-    "Signature",
-    "SigningCertURL",
-  ],
-  SubscriptionConfirmation: [
-    "MessageId",
-    "TopicArn",
-    "Message",
-    "Timestamp",
-    "SignatureVersion",
-    "Signature",
-    "SigningCertURL",
-    "Token",
-    "SubscribeURL",
-  ],
-  UnsubscribeConfirmation: [
-    "MessageId",
-    "TopicArn",
-    "Message",
-    "Timestamp",
-    "SignatureVersion",
-    "Signature",
-    "SigningCertURL",
-    "Token",
-    "SubscribeURL",
-  ],
+  Notification: COMMON_FIELDS,
+  SubscriptionConfirmation: [...COMMON_FIELDS, "Token", "SubscribeURL"],
+  UnsubscribeConfirmation: [...COMMON_FIELDS, "Token", "SubscribeURL"],
 };
 
 /** Checks a parsed body against its type's required fields; `headerType` is x-amz-sns-message-type. */
