@@ -127,8 +127,9 @@ export class SourceFile {
 }
 
 /**
- * A plain scalar that was exactly one `${VAR}` takes the type its value would have had in YAML,
- * so `max_attempts: ${ATTEMPTS}` is a number; anything else stays a string.
+ * A plain (unquoted) scalar whose interpolated text reads as a number or a boolean takes that
+ * type, as it would have in YAML, so `max_attempts: ${ATTEMPTS}` is a number; quoted scalars and
+ * anything else stay strings.
  */
 function typedValue(node: Scalar, value: string): unknown {
   if (node.type !== Scalar.PLAIN) return value;
