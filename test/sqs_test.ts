@@ -95,10 +95,12 @@ Deno.test("SQS: an undecodable message is quarantined and deleted, not retried",
   await withSqs(quick, async ({ fake, sluice }) => {
     fake.send("stream-events", "this is not an event");
     await waitUntil(() => fake.depth("stream-events") === 0, "message deleted");
-    assertOk(
-      sluice.logs.some((l) =>
-        l.msg === "sqs message quarantined" && l.reason === "neither JSON nor base64"
-      ),
+    await waitUntil(
+      () =>
+        sluice.logs.some((l) =>
+          l.msg === "sqs message quarantined" && l.reason === "neither JSON nor base64"
+        ),
+      "the quarantine logged",
     );
   });
 });
@@ -114,7 +116,10 @@ Deno.test("SQS: a failed delete brings the message back, and it is deduplicated"
       "deleted on the second receive",
       15_000,
     );
-    assertOk(sluice.logs.some((l) => l.msg === "sqs duplicate"));
+    await waitUntil(
+      () => sluice.logs.some((l) => l.msg === "sqs duplicate"),
+      "the duplicate logged",
+    );
     assertEquals(fake.queues.get("stream-events")!.messages.length, 0);
     await new Promise((r) => setTimeout(r, 300));
     assertEquals(sink.requests.length, 1, "processed once");
@@ -163,9 +168,15 @@ Deno.test("SQS: a partly failed delete batch is logged; the message comes back a
       "deleted on the second receive",
       15_000,
     );
-    const failed = sluice.logs.find((l) => String(l.msg).startsWith("sqs delete failed"))!;
+    const failed = await waitUntil(
+      () => sluice.logs.find((l) => String(l.msg).startsWith("sqs delete failed")),
+      "the failed delete logged",
+    );
     assertEquals(failed.code, "InternalError");
-    assertOk(sluice.logs.some((l) => l.msg === "sqs duplicate"));
+    await waitUntil(
+      () => sluice.logs.some((l) => l.msg === "sqs duplicate"),
+      "the duplicate logged",
+    );
     await new Promise((r) => setTimeout(r, 300));
     assertEquals(sink.requests.length, 1, "processed once");
   });
@@ -195,8 +206,9 @@ Deno.test("SQS: a saturated executor pauses polling; the batch in hand keeps its
       1,
       "no double processing",
     );
-    const receives = sluice.logs.filter((l) => l.msg === "sqs message stored");
-    assertEquals(receives.length, 1, "received once: visibility never lapsed");
+    await waitUntil(() => sluice.logs.some((l) => l.msg === "sqs message stored"), "stored logged");
+    const stored = sluice.logs.filter((l) => l.msg === "sqs message stored");
+    assertEquals(stored.length, 1, "received once: visibility never lapsed");
   }, gate.handler);
 });
 

@@ -8,6 +8,7 @@ import { projectRoot } from "./support/cli.ts";
 import { startSink } from "./support/sink.ts";
 import { postWebhook, startSluice } from "./support/sluice_process.ts";
 import { withTree } from "./support/tmp.ts";
+import { waitUntil } from "./support/wait.ts";
 
 const forwardAll = `
 on: "*"
@@ -159,7 +160,10 @@ Deno.test("duplicates, gzip, rotation, unknown types and nanosecond timestamps",
         "/events/brand.new.thing",
         ...Array(4).fill("/events/user.banned"),
       ]);
-      assertOk(sluice.logs.some((l) => l.msg === "unknown event type accepted"));
+      await waitUntil(
+        () => sluice.logs.some((l) => l.msg === "unknown event type accepted"),
+        "logged",
+      );
     } finally {
       await sluice.stop();
       await sink.close();

@@ -51,7 +51,7 @@ export async function startSluice(
   const logs: Record<string, unknown>[] = [];
   const listening = Promise.withResolvers<string>();
   const stderr: string[] = [];
-  (async () => {
+  const reading = (async () => {
     let buffer = "";
     for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
       buffer += chunk;
@@ -88,11 +88,14 @@ export async function startSluice(
     child,
     async stop() {
       if (!exited) child.kill("SIGTERM");
-      return (await child.status).code;
+      const { code } = await child.status;
+      await reading;
+      return code;
     },
     async kill() {
       if (!exited) child.kill("SIGKILL");
       await child.status;
+      await reading;
     },
   };
 }
