@@ -5,6 +5,7 @@
  * live in tables every replica shares; `LISTEN/NOTIFY` wakes idle executors. Migrations run at
  * start-up under an advisory lock, so replicas starting together do not race.
  */
+import { setImmediate } from "node:timers";
 import postgres from "postgres";
 import { PostgresGroupCommit } from "./postgres_group_commit.ts";
 import { newEventId } from "../event/id.ts";
@@ -31,6 +32,42 @@ const MIGRATION_LOCK = 7_355_608;
 
 type Sql = ReturnType<typeof postgres>;
 type Tx = postgres.TransactionSql;
+
+/** The columns of a new delivery, in the order of `deliveryValues`. */
+const DELIVERY_COLUMNS = [
+  "event_id",
+  "rule",
+  "action_index",
+  "action_type",
+  "idempotency_key",
+  "mode",
+  "params",
+  "render_error",
+  "retry",
+  "timeout_ms",
+  "rate_key",
+  "rate_interval_ms",
+  "status",
+  "next_at",
+  "first_at",
+  "last_error",
+  "updated_at",
+] as const;
+
+interface PendingFinish {
+  id: string;
+  owner: string;
+  result: DeliveryResult;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+interface PendingDispatch {
+  eventId: string;
+  plans: RulePlan[];
+  resolve: (result: { throttled: string[] }) => void;
+  reject: (error: unknown) => void;
+}
 type Row = Record<string, unknown>;
 
 /** The PostgreSQL {@link Store}. */
@@ -40,6 +77,8 @@ export class PostgresStore implements Store {
   private readonly retentionMs: number;
 
   private readonly writes: PostgresGroupCommit;
+  private dispatches: PendingDispatch[] = [];
+  private finishes: PendingFinish[] = [];
 
   private constructor(private readonly sql: Sql, options: StoreOptions) {
     this.now = options.now ?? Date.now;
@@ -127,21 +166,47 @@ export class PostgresStore implements Store {
       .sort((a, b) => a.receivedAt - b.receivedAt || (a.id < b.id ? -1 : 1));
   }
 
+  /**
+   * Dispatches arriving together are completed by one set-based write: one UPDATE marks every
+   * event, one multi-row INSERT creates every delivery (throttle windows, rare, row by row).
+   */
   completeDispatch(eventId: string, plans: RulePlan[]): Promise<{ throttled: string[] }> {
+    return new Promise((resolve, reject) => {
+      this.dispatches.push({ eventId, plans, resolve, reject });
+      if (this.dispatches.length === 1) {
+        setImmediate(() => {
+          const batch = this.dispatches.splice(0);
+          this.write((tx) => this.dispatchMany(tx, batch)).then(
+            (results) => batch.forEach((d, i) => d.resolve(results[i])),
+            (e) => batch.forEach((d) => d.reject(e)),
+          );
+        });
+      }
+    });
+  }
+
+  private async dispatchMany(tx: Tx, batch: PendingDispatch[]): Promise<{ throttled: string[] }[]> {
     const now = this.now();
-    return this.write(async (tx) => {
-      const throttled: string[] = [];
-      let created = false;
-      const marked = await tx`
+    const ids = batch.map((d) => d.eventId);
+    const marked = new Set(
+      (await tx`
         UPDATE sluice_events SET dispatched_at = ${now}, lease_until = 0
-        WHERE id = ${eventId} AND dispatched_at IS NULL RETURNING id`;
-      if (marked.length === 0) return { throttled };
+        WHERE id = ANY(${ids}::text[]) AND dispatched_at IS NULL RETURNING id`).map((r) =>
+        r.id as string
+      ),
+    );
+    const rows: Record<string, unknown>[] = [];
+    const results: { throttled: string[] }[] = [];
+    for (const { eventId, plans } of batch) {
+      const throttled: string[] = [];
+      results.push({ throttled });
+      if (!marked.has(eventId)) continue;
+      marked.delete(eventId);
       for (const plan of plans) {
         if (plan.throttle) {
           const opened = await tx`
-            INSERT INTO sluice_throttles (rule, key, until) VALUES (${plan.rule}, ${plan.throttle.key}, ${
-            now + plan.throttle.perMs
-          })
+            INSERT INTO sluice_throttles (rule, key, until)
+            VALUES (${plan.rule}, ${plan.throttle.key}, ${now + plan.throttle.perMs})
             ON CONFLICT (rule, key) DO UPDATE SET until = EXCLUDED.until WHERE sluice_throttles.until <= ${now}
             RETURNING rule`;
           if (opened.length === 0) {
@@ -151,29 +216,34 @@ export class PostgresStore implements Store {
         }
         for (const d of plan.deliveries) {
           const v = deliveryValues(eventId, d, now);
-          const inserted = await tx`
-            INSERT INTO sluice_deliveries (event_id, rule, action_index, action_type, idempotency_key,
-              mode, params, render_error, retry, timeout_ms, rate_key, rate_interval_ms, status, next_at,
-              first_at, last_error, updated_at)
-            VALUES (${v[0]}, ${v[1]}, ${v[2]}, ${v[3]}, ${v[4]}, ${v[5]}, ${v[6]}, ${v[7]}, ${v[8]},
-              ${v[9]}, ${v[10]}, ${v[11]}, ${v[12]}, ${v[13]}, ${v[14]}, ${v[15]}, ${v[16]})
-            ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`;
-          if (inserted.length && d.renderError) {
-            await tx`INSERT INTO sluice_attempts (delivery_id, at, duration_ms, outcome, error)
-                     VALUES (${inserted[0]
-              .id as number}, ${now}, 0, 'permanent', ${d.renderError})`;
-          }
-          created ||= inserted.length > 0;
+          rows.push(Object.fromEntries(DELIVERY_COLUMNS.map((c, k) => [c, v[k]])));
         }
       }
-      if (created) await tx`SELECT pg_notify(${CHANNEL}, '')`;
-      return { throttled };
-    });
+    }
+    if (rows.length === 0) return results;
+    const inserted = await tx`
+      INSERT INTO sluice_deliveries ${tx(rows, ...DELIVERY_COLUMNS)}
+      ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, render_error`;
+    const failed = inserted.filter((r) => r.render_error !== null)
+      .map((r) => ({
+        delivery_id: r.id,
+        at: now,
+        duration_ms: 0,
+        outcome: "permanent",
+        error: r.render_error,
+      }));
+    if (failed.length) {
+      await tx`INSERT INTO sluice_attempts ${
+        tx(failed, "delivery_id", "at", "duration_ms", "outcome", "error")
+      }`;
+    }
+    if (inserted.length) await tx`SELECT pg_notify(${CHANNEL}, '')`;
+    return results;
   }
 
-  async claimDeliveries(owner: string, limit: number, leaseMs: number): Promise<Delivery[]> {
+  claimDeliveries(owner: string, limit: number, leaseMs: number): Promise<Delivery[]> {
     const now = this.now();
-    return await this.sql.begin(async (tx) => {
+    return this.write(async (tx) => {
       const candidates = await tx`
         SELECT * FROM sluice_deliveries
         WHERE status = 'pending' AND next_at <= ${now} AND lease_until <= ${now}
@@ -207,22 +277,47 @@ export class PostgresStore implements Store {
     });
   }
 
+  /** Results arriving together are recorded by one multi-row INSERT and one UPDATE. */
   finishDelivery(id: string, owner: string, result: DeliveryResult): Promise<void> {
-    const now = this.now();
-    const a = result.attempt;
-    const status = result.kind === "retry" ? "pending" : result.kind;
-    const nextAt = result.kind === "retry" ? result.nextAt : now;
-    return this.write(async (tx) => {
-      await tx`
-        WITH attempt AS (
-          INSERT INTO sluice_attempts (delivery_id, at, duration_ms, outcome, status, error)
-          VALUES (${Number(id)}, ${a.at}, ${a.durationMs}, ${a.outcome}, ${a.status ?? null}, ${
-        a.error ?? null
-      }))
-        UPDATE sluice_deliveries SET status = ${status}, attempts = attempts + 1, next_at = ${nextAt},
-          last_error = ${a.error ?? null}, lease_owner = NULL, lease_until = 0, updated_at = ${now}
-        WHERE id = ${Number(id)} AND lease_owner = ${owner} AND status = 'pending'`;
+    return new Promise((resolve, reject) => {
+      this.finishes.push({ id, owner, result, resolve, reject });
+      if (this.finishes.length === 1) {
+        setImmediate(() => {
+          const batch = this.finishes.splice(0);
+          this.write((tx) => this.finishMany(tx, batch)).then(
+            () => batch.forEach((f) => f.resolve()),
+            (e) => batch.forEach((f) => f.reject(e)),
+          );
+        });
+      }
     });
+  }
+
+  private async finishMany(tx: Tx, batch: PendingFinish[]): Promise<void> {
+    const now = this.now();
+    const attempts = batch.map(({ id, result: { attempt: a } }) => ({
+      delivery_id: Number(id),
+      at: a.at,
+      duration_ms: a.durationMs,
+      outcome: a.outcome,
+      status: a.status ?? null,
+      error: a.error ?? null,
+    }));
+    await tx`INSERT INTO sluice_attempts ${
+      tx(attempts, "delivery_id", "at", "duration_ms", "outcome", "status", "error")
+    }`;
+    const col = <T>(f: (x: PendingFinish) => T) => batch.map(f);
+    await tx`
+      UPDATE sluice_deliveries d SET status = u.status, attempts = d.attempts + 1, next_at = u.next_at,
+        last_error = u.last_error, lease_owner = NULL, lease_until = 0, updated_at = ${now}
+      FROM unnest(
+        ${col((f) => Number(f.id))}::bigint[],
+        ${col((f) => f.owner)}::text[],
+        ${col((f) => (f.result.kind === "retry" ? "pending" : f.result.kind))}::text[],
+        ${col((f) => String(f.result.kind === "retry" ? f.result.nextAt : now))}::bigint[],
+        ${col((f) => f.result.attempt.error ?? null)}::text[]
+      ) AS u(id, owner, status, next_at, last_error)
+      WHERE d.id = u.id AND d.lease_owner = u.owner AND d.status = 'pending'`;
   }
 
   async releaseDeliveries(ids: string[], owner: string): Promise<void> {
