@@ -14,11 +14,13 @@ import type { SnsTestOptions } from "./ingress/sns/handler.ts";
 import { createSqsClient } from "./ingress/sqs/client.ts";
 import { SqsPoller } from "./ingress/sqs/poller.ts";
 import type { Logger } from "./observe/log.ts";
+import { Metrics } from "./observe/metrics.ts";
 import { loadRuleSet } from "./rules/load.ts";
 import { type RuleWatcher, watchRules } from "./rules/watch.ts";
 import { formatProblem, type Problem, RuleLoadError } from "./rules/problem.ts";
 import type { RuleSet } from "./rules/rule_set.ts";
 import { openStore, type RuntimeStore } from "./store/open.ts";
+import type { StoreStats } from "./store/store.ts";
 import type { EnvLookup } from "./template/env.ts";
 
 /** How the app is wired beyond its settings. */
@@ -49,6 +51,8 @@ export class App {
   private parts!: Parts;
   private readonly pruneTimer: ReturnType<typeof setInterval>;
   private watcher?: RuleWatcher;
+  /** The Prometheus metrics served on `/metrics`. */
+  readonly metrics = new Metrics();
 
   private constructor(
     readonly settings: Settings,
@@ -98,7 +102,7 @@ export class App {
   }
 
   private async build(store: RuntimeStore, options: AppOptions): Promise<Parts> {
-    const { settings, log } = this;
+    const { settings, log, metrics } = this;
     const owner = `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
     const actions = createActions({
       http: { maxConcurrencyPerHost: settings.http.maxConcurrencyPerHost },
@@ -114,7 +118,9 @@ export class App {
       concurrency: settings.executor.concurrency,
       leaseMs: settings.executor.leaseMs,
       secretKeys: (type) => actionSpecs.find((s) => s.name === type)?.secretKeys ?? [],
-      onAttempt: (d, r) =>
+      onAttempt: (d, r) => {
+        metrics.deliveries.inc({ rule: d.rule, action: d.actionType, outcome: r.kind });
+        metrics.deliveryDuration.observe(r.attempt.durationMs / 1000, { action: d.actionType });
         log[r.kind === "done" ? "debug" : r.kind === "retry" ? "info" : "warn"](
           `delivery ${r.kind}`,
           {
@@ -126,7 +132,8 @@ export class App {
             status: r.attempt.status,
             error: r.attempt.error,
           },
-        ),
+        );
+      },
       onError: (e) => log.error("executor error", { error: e }),
     });
     const dispatcher = new Dispatcher(store, () => this.rules, {
@@ -137,6 +144,7 @@ export class App {
         http: settings.http.ratePerHostPerSecond && 1000 / settings.http.ratePerHostPerSecond,
       },
       onDispatched: (report) => {
+        for (const m of report.evaluation.matches) metrics.ruleMatches.inc({ rule: m.rule.name });
         log.debug("event dispatched", {
           event_id: report.event.id,
           type: report.event.type,
@@ -162,15 +170,45 @@ export class App {
           waitSeconds: settings.sqs.waitSeconds,
           visibilitySeconds: settings.sqs.visibilitySeconds,
           maxPending: settings.sqs.maxPending,
+          onMessage: (outcome, type) =>
+            metrics.events.inc({ source: "sqs", type: type ?? "", outcome }),
         }),
       );
     }
     const ingress = { store, maxBodyBytes: settings.maxBodyBytes, log, dispatch: dispatcher };
+    const stat = (k: keyof StoreStats) => async () => (await store.stats())[k];
+    metrics.gauge({
+      name: "sluice_queue_depth",
+      help: "Deliveries waiting or running.",
+      read: stat("pendingDeliveries"),
+    });
+    metrics.gauge({
+      name: "sluice_pending_events",
+      help: "Accepted events not yet dispatched.",
+      read: stat("pendingEvents"),
+    });
+    metrics.gauge({
+      name: "sluice_dead_letters",
+      help: "Dead-lettered deliveries.",
+      read: stat("deadLetters"),
+    });
     const handler = buildServer({
+      metrics,
       log,
       ready: () => this.readiness(),
-      webhook: { ...ingress, apps: settings.apps },
-      sns: { ...ingress, topics: settings.snsTopics, test: options.snsTest },
+      webhook: {
+        ...ingress,
+        apps: settings.apps,
+        onResult: (outcome, type) =>
+          metrics.events.inc({ source: "webhook", type: type ?? "", outcome }),
+      },
+      sns: {
+        ...ingress,
+        topics: settings.snsTopics,
+        test: options.snsTest,
+        onResult: (outcome, type) =>
+          metrics.events.inc({ source: "sns", type: type ?? "", outcome }),
+      },
     });
     const server = Deno.serve({
       hostname: settings.listen.hostname,

@@ -1,6 +1,7 @@
 /** The HTTP surface as one Hono app: Stream and SNS ingress, health and readiness. */
 import { Hono } from "hono";
 import type { Logger } from "../observe/log.ts";
+import type { Metrics } from "../observe/metrics.ts";
 import { type SnsDeps, snsHandler } from "./sns/handler.ts";
 import { type StreamWebhookDeps, streamWebhookHandler } from "./stream_webhook.ts";
 
@@ -9,8 +10,9 @@ export interface ServerDeps {
   log: Logger;
   webhook: StreamWebhookDeps;
   sns: SnsDeps;
-  /** Extra routes mounted by the app (SNS, admin, metrics). */
+  /** Extra routes mounted by the app. */
   mount?: (app: Hono) => void;
+  metrics: Metrics;
   /** Whether rules are loaded, the store answers and sources work; `detail` says what fails. */
   ready: () => Promise<{ ready: boolean; detail?: Record<string, unknown> }>;
 }
@@ -21,6 +23,11 @@ export function buildServer(deps: ServerDeps): Hono {
   app.post("/webhooks/stream", streamWebhookHandler(deps.webhook));
   app.post("/webhooks/sns", snsHandler(deps.sns));
   app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get(
+    "/metrics",
+    async (c) =>
+      c.text(await deps.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }),
+  );
   app.get("/readyz", async (c) => {
     const { ready, detail } = await deps.ready();
     return ready ? c.json({ status: "ready" }) : c.json({ status: "not ready", ...detail }, 503);

@@ -47,8 +47,9 @@ export function snsHandler(deps: SnsDeps) {
     outcome: string,
     status: 200 | 400 | 401 | 403 | 413 | 502 | 503,
     body: object,
+    type?: string,
   ) => {
-    deps.onResult?.(outcome);
+    deps.onResult?.(outcome, type);
     if (status !== 200) deps.log.info("sns refused", { status, ...body });
     return c.json(body, status);
   };
@@ -149,6 +150,7 @@ export function snsHandler(deps: SnsDeps) {
       duplicate ? "duplicate" : "accepted",
       200,
       duplicate ? { id, duplicate: true } : { id },
+      decoded.event.type,
     );
   }
 }

@@ -27,6 +27,8 @@ export interface SqsPollerOptions {
   visibilitySeconds?: number;
   /** Pending events or deliveries above which receiving stops; default 10,000. */
   maxPending?: number;
+  /** Called for every message: stored, duplicate, quarantined or failed (metrics). */
+  onMessage?: (outcome: string, type?: string) => void;
 }
 
 /** Whether the queue can be polled, and the last error if not. */
@@ -164,6 +166,7 @@ export class SqsPoller {
           receivedAt,
         }, decoded.event);
       }
+      this.options.onMessage?.(duplicate ? "duplicate" : "accepted", decoded.event.type);
       log.debug(duplicate ? "sqs duplicate" : "sqs message stored", {
         queue: queueUrl,
         message_id: m.id,
@@ -181,6 +184,7 @@ export class SqsPoller {
       }
       try {
         const id = await store.quarantine({ source: "sqs", reason: e.reason, body: m.body });
+        this.options.onMessage?.("quarantined");
         log.warn("sqs message quarantined", {
           queue: queueUrl,
           message_id: m.id,

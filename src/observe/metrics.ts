@@ -1,0 +1,130 @@
+/**
+ * Metrics in the Prometheus text format (version 0.0.4): counters and histograms with labels,
+ * and gauges read when scraped. Small on purpose: sluice needs a dozen series, not a client
+ * library.
+ */
+
+type Labels = Record<string, string>;
+
+function key(labels: Labels): string {
+  return Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(",");
+}
+
+function escapeLabel(v: string): string {
+  return v.replaceAll("\\", "\\\\").replaceAll("\n", "\\n").replaceAll('"', '\\"');
+}
+
+/** A monotonically increasing count per label set. */
+export class Counter {
+  private readonly values = new Map<string, number>();
+  constructor(readonly name: string, readonly help: string) {}
+
+  inc(labels: Labels = {}, by = 1): void {
+    const k = key(labels);
+    this.values.set(k, (this.values.get(k) ?? 0) + by);
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
+    for (const [k, v] of this.values) lines.push(`${this.name}${k ? `{${k}}` : ""} ${v}`);
+    return lines.join("\n");
+  }
+}
+
+/** Observations counted into cumulative buckets, with their sum and count. */
+export class Histogram {
+  private readonly series = new Map<string, { buckets: number[]; sum: number; count: number }>();
+  constructor(readonly name: string, readonly help: string, readonly bounds: readonly number[]) {}
+
+  observe(value: number, labels: Labels = {}): void {
+    const k = key(labels);
+    let s = this.series.get(k);
+    if (!s) this.series.set(k, s = { buckets: this.bounds.map(() => 0), sum: 0, count: 0 });
+    this.bounds.forEach((b, i) => {
+      if (value <= b) s!.buckets[i]++;
+    });
+    s.sum += value;
+    s.count++;
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    for (const [k, s] of this.series) {
+      const sep = k ? `${k},` : "";
+      this.bounds.forEach((b, i) =>
+        lines.push(`${this.name}_bucket{${sep}le="${b}"} ${s.buckets[i]}`)
+      );
+      lines.push(`${this.name}_bucket{${sep}le="+Inf"} ${s.count}`);
+      lines.push(`${this.name}_sum${k ? `{${k}}` : ""} ${s.sum}`);
+      lines.push(`${this.name}_count${k ? `{${k}}` : ""} ${s.count}`);
+    }
+    return lines.join("\n");
+  }
+}
+
+/** A value read at scrape time. */
+export interface Gauge {
+  name: string;
+  help: string;
+  read(): number | Promise<number>;
+}
+
+/** sluice's metrics (product.md §7) plus process metrics. */
+export class Metrics {
+  readonly events = new Counter(
+    "sluice_events_total",
+    "Events offered to sluice, by source, type and outcome.",
+  );
+  readonly ruleMatches = new Counter("sluice_rule_matches_total", "Times a rule fired.");
+  readonly deliveries = new Counter(
+    "sluice_deliveries_total",
+    "Delivery attempts by rule, action and outcome (done, retry, dead).",
+  );
+  readonly deliveryDuration = new Histogram(
+    "sluice_delivery_duration_seconds",
+    "How long one delivery attempt took.",
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  );
+  private readonly gauges: Gauge[] = [];
+  private readonly started = Date.now();
+
+  /** Adds a gauge read at each scrape. */
+  gauge(g: Gauge): void {
+    this.gauges.push(g);
+  }
+
+  /** The exposition text. */
+  async render(): Promise<string> {
+    const parts = [this.events, this.ruleMatches, this.deliveries, this.deliveryDuration].map((m) =>
+      m.render()
+    );
+    const memory = Deno.memoryUsage();
+    const process: Gauge[] = [
+      {
+        name: "process_resident_memory_bytes",
+        help: "Resident memory size in bytes.",
+        read: () => memory.rss,
+      },
+      {
+        name: "process_heap_used_bytes",
+        help: "V8 heap in use, bytes.",
+        read: () => memory.heapUsed,
+      },
+      {
+        name: "process_start_time_seconds",
+        help: "Start time since the epoch, seconds.",
+        read: () => this.started / 1000,
+      },
+    ];
+    for (const g of [...this.gauges, ...process]) {
+      let value: number;
+      try {
+        value = await g.read();
+      } catch {
+        value = Number.NaN;
+      }
+      parts.push(`# HELP ${g.name} ${g.help}\n# TYPE ${g.name} gauge\n${g.name} ${value}`);
+    }
+    return parts.join("\n") + "\n";
+  }
+}
