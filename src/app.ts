@@ -79,6 +79,7 @@ export class App {
         rules: loaded.rules.rules.length,
       });
       app.rules = loaded.rules;
+      app.lastLoadProblems = loaded.problems;
       if (settings.apps.length === 0) {
         log.warn("no Stream app configured: POST /webhooks/stream refuses everything", {
           hint: "set STREAM_API_KEY and STREAM_API_SECRET",
@@ -194,6 +195,13 @@ export class App {
     });
     const handler = buildServer({
       metrics,
+      admin: {
+        token: settings.adminToken,
+        store,
+        rules: () => this.rules,
+        loadProblems: () => this.lastLoadProblems,
+        reload: () => this.reload(),
+      },
       log,
       ready: () => this.readiness(),
       webhook: {

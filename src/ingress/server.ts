@@ -1,6 +1,7 @@
 /** The HTTP surface as one Hono app: Stream and SNS ingress, health and readiness. */
 import { Hono } from "hono";
 import type { Logger } from "../observe/log.ts";
+import { type AdminDeps, adminRoutes } from "./admin.ts";
 import type { Metrics } from "../observe/metrics.ts";
 import { type SnsDeps, snsHandler } from "./sns/handler.ts";
 import { type StreamWebhookDeps, streamWebhookHandler } from "./stream_webhook.ts";
@@ -13,6 +14,7 @@ export interface ServerDeps {
   /** Extra routes mounted by the app. */
   mount?: (app: Hono) => void;
   metrics: Metrics;
+  admin: AdminDeps;
   /** Whether rules are loaded, the store answers and sources work; `detail` says what fails. */
   ready: () => Promise<{ ready: boolean; detail?: Record<string, unknown> }>;
 }
@@ -32,6 +34,7 @@ export function buildServer(deps: ServerDeps): Hono {
     const { ready, detail } = await deps.ready();
     return ready ? c.json({ status: "ready" }) : c.json({ status: "not ready", ...detail }, 503);
   });
+  app.route("/admin", adminRoutes(deps.admin));
   deps.mount?.(app);
   app.notFound((c) => c.json({ error: "not found" }, 404));
   app.onError((e, c) => {

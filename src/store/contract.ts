@@ -256,9 +256,50 @@ export function storeContract(name: string, open: OpenStore): void {
   });
 
   test(
+    "events list newest first, by type; one event shows its deliveries and attempts",
+    async (store, clock) => {
+      const a = await put(store, "a");
+      clock.advance(10);
+      const b = await store.putEvent({
+        source: "sqs",
+        type: "user.unbanned",
+        body: '{"type":"user.unbanned"}',
+      });
+      clock.advance(10);
+      const c = await put(store, "c");
+      assertEquals((await store.listEvents()).map((e) => e.id), [c.id, b.id, a.id]);
+      assertEquals((await store.listEvents({ type: "user.banned", limit: 1 })).map((e) => e.id), [
+        c.id,
+      ]);
+      assertEquals((await store.listEvents({ before: clock.now() - 5 })).map((e) => e.id), [
+        b.id,
+        a.id,
+      ]);
+      await store.completeDispatch(a.id, plan(delivery("k")));
+      const [d] = await store.claimDeliveries("w", 1, 1000);
+      await store.finishDelivery(d.id, "w", {
+        kind: "done",
+        attempt: { at: clock.now(), durationMs: 2, outcome: "ok", status: 200 },
+      });
+      const record = await store.getEvent(a.id);
+      assertEquals([record?.type, record?.dispatchedAt, record?.deliveries.length], [
+        "user.banned",
+        clock.now(),
+        1,
+      ]);
+      assertEquals(record?.deliveries[0].status, "done");
+      assertEquals(record?.deliveries[0].history.map((h) => h.status), [200]);
+      assertEquals(await store.getEvent("nope"), undefined);
+    },
+  );
+
+  test(
     "quarantine keeps bodies; prune forgets old finished work and dedupe ids",
     async (store, clock) => {
-      assertOk(await store.quarantine({ source: "webhook", reason: "not JSON", body: "{nope" }));
+      const q = await store.quarantine({ source: "webhook", reason: "not JSON", body: "{nope" });
+      assertEquals(await store.listQuarantine(), [
+        { id: q, source: "webhook", reason: "not JSON", body: "{nope", receivedAt: clock.now() },
+      ]);
       const { id } = await put(store, "old");
       await store.claimEvents("w", 1, 1000);
       await store.completeDispatch(id, plan(delivery("x", { mode: "shadow" })));

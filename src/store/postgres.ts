@@ -10,14 +10,22 @@ import postgres from "postgres";
 import { PostgresGroupCommit } from "./postgres_group_commit.ts";
 import { newEventId } from "../event/id.ts";
 import { postgresMigrations } from "./postgres_schema.ts";
-import { attemptFromRow, deliveryFromRow, deliveryValues, eventFromRow } from "./rows.ts";
+import {
+  attemptFromRow,
+  deliveryFromRow,
+  deliveryValues,
+  eventFromRow,
+  quarantineFromRow,
+} from "./rows.ts";
 import {
   type DeadLetter,
   type Delivery,
   type DeliveryResult,
   type EventLease,
+  type EventRecord,
   type NewEvent,
   type PutResult,
+  type QuarantinedBody,
   type QuarantineEntry,
   type RulePlan,
   SEVEN_DAYS_MS,
@@ -366,6 +374,47 @@ export class PostgresStore implements Store {
     await this.sql`INSERT INTO sluice_quarantine (id, source, reason, body, received_at)
                    VALUES (${id}, ${entry.source}, ${entry.reason}, ${entry.body}, ${now})`;
     return id;
+  }
+
+  async listQuarantine(
+    options: { limit?: number; before?: string } = {},
+  ): Promise<QuarantinedBody[]> {
+    const rows = await this.sql`SELECT * FROM sluice_quarantine WHERE id < ${options.before ?? "~"}
+                                ORDER BY id DESC LIMIT ${options.limit ?? 100}`;
+    return rows.map((r) => quarantineFromRow(r as Row));
+  }
+
+  async listEvents(
+    options: { type?: string; before?: number; limit?: number } = {},
+  ): Promise<StoredEvent[]> {
+    const before = options.before ?? Number.MAX_SAFE_INTEGER;
+    const rows = await this.sql`
+      SELECT * FROM sluice_events WHERE received_at < ${before}
+        ${options.type === undefined ? this.sql`` : this.sql`AND type = ${options.type}`}
+      ORDER BY received_at DESC, id DESC LIMIT ${options.limit ?? 100}`;
+    return rows.map((r) => eventFromRow(r as Row));
+  }
+
+  async getEvent(id: string): Promise<EventRecord | undefined> {
+    const [row] = await this.sql`SELECT * FROM sluice_events WHERE id = ${id}`;
+    if (!row) return undefined;
+    const deliveries = await this
+      .sql`SELECT * FROM sluice_deliveries WHERE event_id = ${id} ORDER BY id`;
+    const ids = deliveries.map((d) => d.id as number);
+    const attempts = ids.length
+      ? await this
+        .sql`SELECT * FROM sluice_attempts WHERE delivery_id = ANY(${ids}::bigint[]) ORDER BY at, id`
+      : [];
+    return {
+      ...eventFromRow(row as Row),
+      dispatchedAt: (row.dispatched_at as number | null) ?? undefined,
+      deliveries: deliveries.map((d) => ({
+        ...deliveryFromRow(d as Row),
+        history: attempts.filter((a) => a.delivery_id === d.id).map((a) =>
+          attemptFromRow(a as Row)
+        ),
+      })),
+    };
   }
 
   async nextDueAt(): Promise<number | undefined> {

@@ -1,6 +1,13 @@
 /** Mapping between table rows (SQLite and PostgreSQL share column names) and the store's records. */
 import type { EventSource } from "../event/envelope.ts";
-import type { AttemptRecord, Delivery, DeliveryStatus, NewDelivery, StoredEvent } from "./store.ts";
+import type {
+  AttemptRecord,
+  Delivery,
+  DeliveryStatus,
+  NewDelivery,
+  QuarantinedBody,
+  StoredEvent,
+} from "./store.ts";
 
 type Row = Record<string, unknown>;
 
@@ -62,6 +69,17 @@ export function deliveryValues(eventId: string, d: NewDelivery, now: number) {
     d.renderError ?? null,
     now,
   ] as const;
+}
+
+/** A `quarantine` row as a {@link QuarantinedBody}. */
+export function quarantineFromRow(r: Row): QuarantinedBody {
+  return {
+    id: r.id as string,
+    source: r.source as EventSource,
+    reason: r.reason as string,
+    body: r.body as string,
+    receivedAt: r.received_at as number,
+  };
 }
 
 /** An `attempts` row as an {@link AttemptRecord}. */

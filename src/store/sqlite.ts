@@ -8,17 +8,26 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { newEventId } from "../event/id.ts";
 import { GroupCommit } from "./group_commit.ts";
 import { sqliteMigrations } from "./sqlite_schema.ts";
-import { attemptFromRow, deliveryFromRow, deliveryValues, eventFromRow } from "./rows.ts";
+import {
+  attemptFromRow,
+  deliveryFromRow,
+  deliveryValues,
+  eventFromRow,
+  quarantineFromRow,
+} from "./rows.ts";
 import {
   type DeadLetter,
   type DeliveryResult,
   type EventLease,
+  type EventRecord,
   type NewEvent,
   type PutResult,
+  type QuarantinedBody,
   type QuarantineEntry,
   type RulePlan,
   SEVEN_DAYS_MS,
   type Store,
+  type StoredEvent,
   type StoreOptions,
   type StoreStats,
 } from "./store.ts";
@@ -258,6 +267,45 @@ export class SqliteStore implements Store {
       )
         .run(id, entry.source, entry.reason, entry.body, this.now());
       return id;
+    });
+  }
+
+  listQuarantine(options: { limit?: number; before?: string } = {}): Promise<QuarantinedBody[]> {
+    const rows = this.sql(
+      "SELECT * FROM quarantine WHERE id < ? ORDER BY id DESC LIMIT ?",
+    ).all(options.before ?? "~", options.limit ?? 100);
+    return Promise.resolve(rows.map(quarantineFromRow));
+  }
+
+  listEvents(
+    options: { type?: string; before?: number; limit?: number } = {},
+  ): Promise<StoredEvent[]> {
+    const before = options.before ?? Number.MAX_SAFE_INTEGER;
+    const limit = options.limit ?? 100;
+    const rows = options.type === undefined
+      ? this.sql(
+        "SELECT * FROM events WHERE received_at < ? ORDER BY received_at DESC, id DESC LIMIT ?",
+      )
+        .all(before, limit)
+      : this.sql(
+        "SELECT * FROM events WHERE type = ? AND received_at < ? ORDER BY received_at DESC, id DESC LIMIT ?",
+      ).all(options.type, before, limit);
+    return Promise.resolve(rows.map(eventFromRow));
+  }
+
+  getEvent(id: string): Promise<EventRecord | undefined> {
+    const row = this.sql("SELECT * FROM events WHERE id = ?").get(id);
+    if (!row) return Promise.resolve(undefined);
+    const history = this.sql("SELECT * FROM attempts WHERE delivery_id = ? ORDER BY at, rowid");
+    const deliveries = this.sql("SELECT * FROM deliveries WHERE event_id = ? ORDER BY id").all(id)
+      .map((d) => ({
+        ...deliveryFromRow(d),
+        history: history.all(d.id as number).map(attemptFromRow),
+      }));
+    return Promise.resolve({
+      ...eventFromRow(row),
+      dispatchedAt: (row.dispatched_at as number | null) ?? undefined,
+      deliveries,
     });
   }
 

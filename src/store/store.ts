@@ -115,6 +115,18 @@ export interface DeadLetter extends Delivery {
   history: AttemptRecord[];
 }
 
+/** A stored event with what became of it, for the admin API. */
+export interface EventRecord extends StoredEvent {
+  dispatchedAt?: number;
+  deliveries: (Delivery & { history: AttemptRecord[] })[];
+}
+
+/** A kept body that could not be understood. */
+export interface QuarantinedBody extends QuarantineEntry {
+  id: string;
+  receivedAt: number;
+}
+
 /** A request body that was signed but could not be understood, kept for inspection. */
 export interface QuarantineEntry {
   source: EventSource;
@@ -156,6 +168,12 @@ export interface Store {
   replayDeadLetters(ids: string[] | "all"): Promise<number>;
   /** Keeps a body that was signed but not understood. */
   quarantine(entry: QuarantineEntry): Promise<string>;
+  /** Quarantined bodies, newest first, older than the id `before`. */
+  listQuarantine(options?: { limit?: number; before?: string }): Promise<QuarantinedBody[]>;
+  /** Events newest first, optionally of one type, received before `before` (ms). */
+  listEvents(options?: { type?: string; before?: number; limit?: number }): Promise<StoredEvent[]>;
+  /** One event with its deliveries and their attempts. */
+  getEvent(id: string): Promise<EventRecord | undefined>;
   /** The earliest time a pending delivery can be claimed (due and not leased), for the executor's sleep. */
   nextDueAt(): Promise<number | undefined>;
   stats(): Promise<StoreStats>;
