@@ -9,6 +9,7 @@ import { Wakeup } from "../executor/wakeup.ts";
 import { evaluateEvent, type Evaluation } from "../rules/evaluate.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
 import type { EventLease, Store, StoredEvent } from "../store/store.ts";
+import { withSpan } from "../observe/tracing.ts";
 import { planDeliveries, type RateIntervals } from "./plan.ts";
 
 /** What the dispatcher reports about each event it handled (logs, metrics, decision records). */
@@ -86,10 +87,20 @@ export class Dispatcher {
       received_at: new Date(stored.receivedAt).toISOString(),
       attempt: 1,
     };
-    const evaluation = await evaluateEvent(rules, event, envelope);
-    const plans = await planDeliveries(stored.id, evaluation, this.options.rateIntervals);
-    const { throttled } = await this.store.completeDispatch(stored.id, plans);
-    this.options.onDispatched?.({ event: stored, evaluation, throttled });
+    await withSpan("sluice.dispatch", {
+      "sluice.event.id": stored.id,
+      "sluice.event.type": stored.type,
+    }, async (annotate) => {
+      const evaluation = await evaluateEvent(rules, event, envelope);
+      const plans = await planDeliveries(stored.id, evaluation, this.options.rateIntervals);
+      const { throttled } = await this.store.completeDispatch(stored.id, plans);
+      annotate({
+        "sluice.rules.matched": evaluation.matches.map((m) => m.rule.name),
+        "sluice.rules.throttled": throttled,
+        "sluice.deliveries": plans.reduce((n, p) => n + p.deliveries.length, 0),
+      });
+      this.options.onDispatched?.({ event: stored, evaluation, throttled });
+    });
   }
 
   /** Starts the loop: dispatch while there is work, otherwise sleep until woken or polled. */

@@ -6,6 +6,7 @@
  */
 import type { Action, ActionOutcome } from "../actions/action.ts";
 import { redactText, redactValues, secretValues } from "../observe/redact.ts";
+import { withSpan } from "../observe/tracing.ts";
 import type { Delivery, DeliveryResult, Store } from "../store/store.ts";
 import { decideAfterAttempt } from "./backoff.ts";
 import { Wakeup } from "./wakeup.ts";
@@ -104,7 +105,20 @@ export class Executor {
     }
   }
 
-  private async run(d: Delivery): Promise<void> {
+  private run(d: Delivery): Promise<void> {
+    return withSpan("sluice.delivery", {
+      "sluice.delivery.id": d.id,
+      "sluice.event.id": d.eventId,
+      "sluice.rule": d.rule,
+      "sluice.action": d.actionType,
+      "sluice.attempt": d.attempts + 1,
+    }, (annotate) => this.attempt(d, annotate));
+  }
+
+  private async attempt(
+    d: Delivery,
+    annotate: (attributes: Record<string, string | number>) => void,
+  ): Promise<void> {
     const startedAt = this.now();
     // An attempt must end well inside its lease, or another worker could start it again.
     const timeoutMs = Math.min(d.timeoutMs, Math.max(this.leaseMs - 5_000, this.leaseMs / 2));
@@ -140,6 +154,10 @@ export class Executor {
     }
     const random = (this.options.random ?? Math.random)();
     const result = decideAfterAttempt(d, outcome, startedAt, this.now(), random);
+    annotate({
+      "sluice.outcome": result.kind,
+      ...(outcome.status ? { "http.response.status_code": outcome.status } : {}),
+    });
     try {
       await this.store.finishDelivery(d.id, this.options.owner, result);
       this.options.onAttempt?.(d, result);
