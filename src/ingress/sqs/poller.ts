@@ -43,6 +43,7 @@ export class SqsPoller {
   readonly health: QueueHealth;
   private readonly abort = new AbortController();
   private stopping = false;
+  private storeDown = false;
   private loops: Promise<void>[] = [];
 
   constructor(private readonly options: SqsPollerOptions) {
@@ -203,12 +204,21 @@ export class SqsPoller {
     }
   }
 
+  /** Whether to hold off: the backlog is over `maxPending`, or the store does not answer. */
   private async saturated(): Promise<boolean> {
     const max = this.options.maxPending ?? 10_000;
     try {
       const s = await this.options.store.stats();
+      this.storeDown = false;
       return s.pendingEvents > max || s.pendingDeliveries > max;
-    } catch {
+    } catch (e) {
+      if (!this.storeDown) {
+        this.options.log.error("sqs polling paused: the store does not answer", {
+          queue: this.options.queueUrl,
+          error: describe(e),
+        });
+      }
+      this.storeDown = true;
       return true;
     }
   }
