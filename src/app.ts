@@ -189,6 +189,11 @@ export class App {
       read: stat("pendingEvents"),
     });
     metrics.gauge({
+      name: "sluice_rule_load_errors",
+      help: "Errors found by the last rule load or reload (0 when the rules are valid).",
+      read: () => this.lastLoadProblems.filter((p) => p.severity === "error").length,
+    });
+    metrics.gauge({
       name: "sluice_dead_letters",
       help: "Dead-lettered deliveries.",
       read: stat("deadLetters"),
@@ -255,11 +260,13 @@ export class App {
       const { rules, problems } = await loadRuleSet([this.settings.rulesDir], { env: this.env });
       this.rules = rules;
       this.lastLoadProblems = problems;
+      this.metrics.ruleReloads.inc({ outcome: "ok" });
       this.log.info("rules reloaded", { rules: rules.rules.length });
       return { ok: true, problems };
     } catch (e) {
       if (!(e instanceof RuleLoadError)) throw e;
       this.lastLoadProblems = e.problems;
+      this.metrics.ruleReloads.inc({ outcome: "failed" });
       this.log.error("rules reload failed; keeping the last good rules", {
         problems: e.problems.map(formatProblem),
       });

@@ -9,6 +9,8 @@ const TOKEN = "admin-token-0123456789";
 const rules = {
   "rules/ban.yaml":
     'on: user.banned\ndo:\n  - slack: { webhook_url: "${SINK}/services/T/B/SECRET", text: "{{ user.id }}" }\n',
+  "rules/quiet.yaml":
+    'on: "user.*"\nif: user.id = "nobody"\ndo:\n  - http: { url: "${SINK}/never" }\n',
 };
 
 Deno.test("admin API: bearer auth, events and their deliveries, dead letters and replay, quarantine, rules", async () => {
@@ -44,6 +46,15 @@ Deno.test("admin API: bearer auth, events and their deliveries, dead letters and
         assertEquals(events.items.map((e: { id: string }) => e.id), [id]);
         const record = await (await get(`/events/${id}`)).json();
         assertEquals(record.event, { type: "user.banned", user: { id: "u1" } });
+        assertEquals(record.decision, {
+          rules: [{ rule: "ban", fired: true, mode: "live" }, {
+            rule: "quiet",
+            fired: false,
+            reason: "if was false",
+          }],
+          errors: [],
+          throttled: [],
+        });
         assertEquals(record.deliveries[0].status, "dead");
         assertEquals(record.deliveries[0].params.webhook_url, "[redacted]");
         assertEquals(
@@ -61,12 +72,17 @@ Deno.test("admin API: bearer auth, events and their deliveries, dead letters and
           { replayed: 1 },
         );
         await sink.waitFor(2);
+        await waitUntil(
+          async () => (await (await get("/deliveries?status=done")).json()).items.length === 1,
+          "done",
+        );
+        assertEquals((await get("/deliveries?status=nope")).status, 400);
 
         const quarantine = await (await get("/quarantine")).json();
         assertEquals([quarantine.items.length, quarantine.items[0].body], [1, "{broken"]);
 
         const loaded = await (await get("/rules")).json();
-        assertEquals(loaded.rules.map((r: { name: string }) => r.name), ["ban"]);
+        assertEquals(loaded.rules.map((r: { name: string }) => r.name), ["ban", "quiet"]);
         const reload = await post("/reload");
         assertEquals([reload.status, (await reload.json()).ok], [200, true]);
       } finally {

@@ -42,6 +42,9 @@ Deno.test("rules reload on file change; an invalid edit keeps the last good rule
         await send(3);
         await sink.waitFor(3);
         assertEquals(sink.requests.map((r) => r.path), ["/first", "/second", "/second"]);
+        const metrics = await (await fetch(`${sluice.url}/metrics`)).text();
+        assertIncludes(metrics, 'sluice_rule_reloads_total{outcome="failed"} 1\n');
+        assertIncludes(metrics, "sluice_rule_load_errors 1\n");
 
         await Deno.writeTextFile(`${dir}/rules/r.yaml`, rule("third"));
         sluice.child.kill("SIGHUP");

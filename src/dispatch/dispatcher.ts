@@ -12,6 +12,25 @@ import type { EventLease, Store, StoredEvent } from "../store/store.ts";
 import { withSpan } from "../observe/tracing.ts";
 import { planDeliveries, type RateIntervals } from "./plan.ts";
 
+/**
+ * Why each rule listening to the event's type did or did not fire, kept with the event for the
+ * admin API (the store adds which rules were throttled).
+ */
+export function decisionRecord(evaluation: Evaluation): Record<string, unknown> {
+  return {
+    rules: [
+      ...evaluation.matches.map((m) => ({ rule: m.rule.name, fired: true, mode: m.rule.mode })),
+      ...evaluation.notFired.map((rule) => ({ rule, fired: false, reason: "if was false" })),
+      ...evaluation.errors.filter((e) => e.field === "if").map((e) => ({
+        rule: e.rule,
+        fired: false,
+        reason: e.message,
+      })),
+    ],
+    errors: evaluation.errors.filter((e) => e.field !== "if").map((e) => e.message),
+  };
+}
+
 /** What the dispatcher reports about each event it handled (logs, metrics, decision records). */
 export interface DispatchReport {
   event: StoredEvent;
@@ -93,7 +112,11 @@ export class Dispatcher {
     }, async (annotate) => {
       const evaluation = await evaluateEvent(rules, event, envelope);
       const plans = await planDeliveries(stored.id, evaluation, this.options.rateIntervals);
-      const { throttled } = await this.store.completeDispatch(stored.id, plans);
+      const { throttled } = await this.store.completeDispatch(
+        stored.id,
+        plans,
+        decisionRecord(evaluation),
+      );
       annotate({
         "sluice.rules.matched": evaluation.matches.map((m) => m.rule.name),
         "sluice.rules.throttled": throttled,

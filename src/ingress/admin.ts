@@ -8,7 +8,7 @@ import { actionSpecs } from "../actions/catalog.ts";
 import { redactParams } from "../observe/redact.ts";
 import { formatProblem, type Problem } from "../rules/problem.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
-import type { DeadLetter, Delivery, Store } from "../store/store.ts";
+import type { DeadLetter, Delivery, DeliveryStatus, Store } from "../store/store.ts";
 
 /** What the admin API reads and does. */
 export interface AdminDeps {
@@ -113,9 +113,23 @@ export function adminRoutes(deps: AdminDeps): Hono {
       source: record.source,
       received_at: iso(record.receivedAt),
       dispatched_at: iso(record.dispatchedAt),
+      decision: record.decision,
       event: JSON.parse(record.body),
       deliveries: record.deliveries.map(deliveryView),
     });
+  });
+
+  admin.get("/deliveries", async (c) => {
+    const status = c.req.query("status");
+    if (status !== undefined && !["pending", "done", "dead", "shadow"].includes(status)) {
+      return c.json({ error: "status is one of pending, done, dead, shadow" }, 400);
+    }
+    const items = await deps.store.listDeliveries({
+      status: status as DeliveryStatus | undefined,
+      after: c.req.query("after"),
+      limit: limitOf(c),
+    });
+    return c.json({ items: items.map(deliveryView), next_after: items.at(-1)?.id });
   });
 
   admin.get("/dead-letters", async (c) => {

@@ -85,6 +85,10 @@ export class Metrics {
     "How long one delivery attempt took.",
     [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   );
+  readonly ruleReloads = new Counter(
+    "sluice_rule_reloads_total",
+    "Rule reloads by outcome (ok, or failed: the last good rules kept running).",
+  );
   private readonly gauges: Gauge[] = [];
   private readonly started = Date.now();
 
@@ -95,9 +99,13 @@ export class Metrics {
 
   /** The exposition text. */
   async render(): Promise<string> {
-    const parts = [this.events, this.ruleMatches, this.deliveries, this.deliveryDuration].map((m) =>
-      m.render()
-    );
+    const parts = [
+      this.events,
+      this.ruleMatches,
+      this.deliveries,
+      this.deliveryDuration,
+      this.ruleReloads,
+    ].map((m) => m.render());
     const memory = Deno.memoryUsage();
     const process: Gauge[] = [
       {

@@ -51,10 +51,12 @@ export interface RuleMatch {
   throttleKey?: string;
 }
 
-/** The outcome for one event: rules that fired and rule expressions that failed. */
+/** The outcome for one event: rules that fired, rules whose `if` was false, expressions that failed. */
 export interface Evaluation {
   matches: RuleMatch[];
   errors: RuleExpressionError[];
+  /** Rules listening to the type whose `if` was false. */
+  notFired: string[];
 }
 
 /** Evaluates `event` against every rule that can match its type. */
@@ -66,10 +68,14 @@ export async function evaluateEvent(
   const bindings = { event: envelope };
   const matches: RuleMatch[] = [];
   const errors: RuleExpressionError[] = [];
+  const notFired: string[] = [];
   for (const rule of rules.candidates(event.type)) {
     if (rule.condition) {
       try {
-        if (!isTruthy(await rule.condition.expr.evaluate(event, bindings))) continue;
+        if (!isTruthy(await rule.condition.expr.evaluate(event, bindings))) {
+          notFired.push(rule.name);
+          continue;
+        }
       } catch (e) {
         errors.push(new RuleExpressionError(rule.name, "if", e));
         continue;
@@ -111,7 +117,7 @@ export async function evaluateEvent(
     }
     matches.push({ rule, actions, throttleKey: key });
   }
-  return { matches, errors };
+  return { matches, errors, notFired };
 }
 
 async function throttleKey(

@@ -247,6 +247,8 @@ export function storeContract(name: string, open: OpenStore): void {
       ["b", "user.banned", 1],
     ]);
     assertEquals((await store.listDeadLetters({ after: dead[0].id })).length, 1);
+    assertEquals((await store.listDeliveries({ status: "done" })).length, 0);
+    assertEquals((await store.listDeliveries()).map((d) => d.status), ["dead", "dead"]);
     clock.advance(5000);
     assertEquals(await store.replayDeadLetters([dead[0].id, "999999"]), 1);
     const [replayed] = await store.claimDeliveries("w", 10, 1000);
@@ -275,7 +277,9 @@ export function storeContract(name: string, open: OpenStore): void {
         b.id,
         a.id,
       ]);
-      await store.completeDispatch(a.id, plan(delivery("k")));
+      await store.completeDispatch(a.id, plan(delivery("k")), {
+        rules: [{ rule: "r", fired: true }],
+      });
       const [d] = await store.claimDeliveries("w", 1, 1000);
       await store.finishDelivery(d.id, "w", {
         kind: "done",
@@ -288,6 +292,8 @@ export function storeContract(name: string, open: OpenStore): void {
         1,
       ]);
       assertEquals(record?.deliveries[0].status, "done");
+      assertEquals(record?.decision, { rules: [{ rule: "r", fired: true }], throttled: [] });
+      assertEquals((await store.getEvent(b.id))?.decision, undefined, "not dispatched yet");
       assertEquals(record?.deliveries[0].history.map((h) => h.status), [200]);
       assertEquals(await store.getEvent("nope"), undefined);
     },

@@ -21,6 +21,7 @@ import {
   type DeadLetter,
   type Delivery,
   type DeliveryResult,
+  type DeliveryStatus,
   type EventLease,
   type EventRecord,
   type NewEvent,
@@ -73,6 +74,7 @@ interface PendingFinish {
 interface PendingDispatch {
   eventId: string;
   plans: RulePlan[];
+  decision?: Record<string, unknown>;
   resolve: (result: { throttled: string[] }) => void;
   reject: (error: unknown) => void;
 }
@@ -178,9 +180,13 @@ export class PostgresStore implements Store {
    * Dispatches arriving together are completed by one set-based write: one UPDATE marks every
    * event, one multi-row INSERT creates every delivery (throttle windows, rare, row by row).
    */
-  completeDispatch(eventId: string, plans: RulePlan[]): Promise<{ throttled: string[] }> {
+  completeDispatch(
+    eventId: string,
+    plans: RulePlan[],
+    decision?: Record<string, unknown>,
+  ): Promise<{ throttled: string[] }> {
     return new Promise((resolve, reject) => {
-      this.dispatches.push({ eventId, plans, resolve, reject });
+      this.dispatches.push({ eventId, plans, decision, resolve, reject });
       if (this.dispatches.length === 1) {
         setImmediate(() => {
           const batch = this.dispatches.splice(0);
@@ -205,7 +211,8 @@ export class PostgresStore implements Store {
     );
     const rows: Record<string, unknown>[] = [];
     const results: { throttled: string[] }[] = [];
-    for (const { eventId, plans } of batch) {
+    const decisions: { id: string; decision: string }[] = [];
+    for (const { eventId, plans, decision } of batch) {
       const throttled: string[] = [];
       results.push({ throttled });
       if (!marked.has(eventId)) continue;
@@ -227,6 +234,18 @@ export class PostgresStore implements Store {
           rows.push(Object.fromEntries(DELIVERY_COLUMNS.map((c, k) => [c, v[k]])));
         }
       }
+      if (decision) {
+        decisions.push({ id: eventId, decision: JSON.stringify({ ...decision, throttled }) });
+      }
+    }
+    if (decisions.length) {
+      await tx`
+        UPDATE sluice_events e SET decision = u.decision
+        FROM unnest(${decisions.map((d) => d.id)}::text[], ${
+        decisions.map((d) => d.decision)
+      }::text[])
+          AS u(id, decision)
+        WHERE e.id = u.id`;
     }
     if (rows.length === 0) return results;
     const inserted = await tx`
@@ -333,12 +352,20 @@ export class PostgresStore implements Store {
                    WHERE id = ANY(${ids.map(Number)}::bigint[]) AND lease_owner = ${owner}`;
   }
 
-  async listDeadLetters(options: { limit?: number; after?: string } = {}): Promise<DeadLetter[]> {
+  listDeadLetters(options: { limit?: number; after?: string } = {}): Promise<DeadLetter[]> {
+    return this.listDeliveries({ ...options, status: "dead" });
+  }
+
+  async listDeliveries(
+    options: { status?: DeliveryStatus; limit?: number; after?: string } = {},
+  ): Promise<DeadLetter[]> {
+    const status = options.status ?? null;
     const rows = await this.sql`
       SELECT d.*, e.type AS event_type FROM sluice_deliveries d JOIN sluice_events e ON e.id = d.event_id
-      WHERE d.status = 'dead' AND d.id > ${Number(options.after ?? 0)} ORDER BY d.id LIMIT ${
-      options.limit ?? 100
-    }`;
+      WHERE (${status}::text IS NULL OR d.status = ${status}) AND d.id > ${
+      Number(options.after ?? 0)
+    }
+      ORDER BY d.id LIMIT ${options.limit ?? 100}`;
     const ids = rows.map((r) => r.id as number);
     const attempts = ids.length
       ? await this
@@ -408,6 +435,7 @@ export class PostgresStore implements Store {
     return {
       ...eventFromRow(row as Row),
       dispatchedAt: (row.dispatched_at as number | null) ?? undefined,
+      decision: row.decision ? JSON.parse(row.decision as string) : undefined,
       deliveries: deliveries.map((d) => ({
         ...deliveryFromRow(d as Row),
         history: attempts.filter((a) => a.delivery_id === d.id).map((a) =>

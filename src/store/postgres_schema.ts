@@ -75,4 +75,7 @@ export const postgresMigrations: readonly string[] = [
     received_at bigint NOT NULL
   );
   `,
+  `
+  ALTER TABLE sluice_events ADD COLUMN decision text;
+  `,
 ];

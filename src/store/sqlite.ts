@@ -18,6 +18,7 @@ import {
 import {
   type DeadLetter,
   type DeliveryResult,
+  type DeliveryStatus,
   type EventLease,
   type EventRecord,
   type NewEvent,
@@ -132,7 +133,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  completeDispatch(eventId: string, plans: RulePlan[]) {
+  completeDispatch(eventId: string, plans: RulePlan[], decision?: Record<string, unknown>) {
     return this.writes.write(() => {
       const now = this.now();
       const throttled: string[] = [];
@@ -170,6 +171,10 @@ export class SqliteStore implements Store {
             ).run(now, d.renderError, d.idempotencyKey);
           }
         }
+      }
+      if (decision) {
+        this.sql("UPDATE events SET decision = ? WHERE id = ?")
+          .run(JSON.stringify({ ...decision, throttled }), eventId);
       }
       return { throttled };
     });
@@ -234,10 +239,21 @@ export class SqliteStore implements Store {
   }
 
   listDeadLetters(options: { limit?: number; after?: string } = {}): Promise<DeadLetter[]> {
+    return this.listDeliveries({ ...options, status: "dead" });
+  }
+
+  listDeliveries(
+    options: { status?: DeliveryStatus; limit?: number; after?: string } = {},
+  ): Promise<DeadLetter[]> {
     const rows = this.sql(
       `SELECT d.*, e.type AS event_type FROM deliveries d JOIN events e ON e.id = d.event_id
-       WHERE d.status = 'dead' AND d.id > ? ORDER BY d.id LIMIT ?`,
-    ).all(Number(options.after ?? 0), options.limit ?? 100);
+       WHERE (? IS NULL OR d.status = ?) AND d.id > ? ORDER BY d.id LIMIT ?`,
+    ).all(
+      options.status ?? null,
+      options.status ?? null,
+      Number(options.after ?? 0),
+      options.limit ?? 100,
+    );
     const history = this.sql("SELECT * FROM attempts WHERE delivery_id = ? ORDER BY at, rowid");
     return Promise.resolve(rows.map((r) => ({
       ...deliveryFromRow(r),
@@ -305,6 +321,7 @@ export class SqliteStore implements Store {
     return Promise.resolve({
       ...eventFromRow(row),
       dispatchedAt: (row.dispatched_at as number | null) ?? undefined,
+      decision: row.decision ? JSON.parse(row.decision as string) : undefined,
       deliveries,
     });
   }

@@ -76,4 +76,7 @@ export const sqliteMigrations: readonly string[] = [
     next_at INTEGER NOT NULL
   );
   `,
+  `
+  ALTER TABLE events ADD COLUMN decision TEXT;
+  `,
 ];

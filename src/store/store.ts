@@ -118,6 +118,8 @@ export interface DeadLetter extends Delivery {
 /** A stored event with what became of it, for the admin API. */
 export interface EventRecord extends StoredEvent {
   dispatchedAt?: number;
+  /** Why rules fired or not, as the dispatcher recorded it, with `throttled` added by the store. */
+  decision?: Record<string, unknown>;
   deliveries: (Delivery & { history: AttemptRecord[] })[];
 }
 
@@ -155,7 +157,11 @@ export interface Store {
    * throttled (once per idempotency key, ever) and marks the event dispatched. Returns the rules
    * that were throttled.
    */
-  completeDispatch(eventId: string, plans: RulePlan[]): Promise<{ throttled: string[] }>;
+  completeDispatch(
+    eventId: string,
+    plans: RulePlan[],
+    decision?: Record<string, unknown>,
+  ): Promise<{ throttled: string[] }>;
   /** Leases up to `limit` due live deliveries. */
   claimDeliveries(owner: string, limit: number, leaseMs: number): Promise<Delivery[]>;
   /** Records an attempt and the delivery's next state; ignored if `owner` lost the lease. */
@@ -164,6 +170,10 @@ export interface Store {
   releaseDeliveries(ids: string[], owner: string): Promise<void>;
   /** Dead letters, oldest first, after the id `after`. */
   listDeadLetters(options?: { limit?: number; after?: string }): Promise<DeadLetter[]>;
+  /** Deliveries oldest first, optionally in one status, after the id `after`, with their attempts. */
+  listDeliveries(
+    options?: { status?: DeliveryStatus; limit?: number; after?: string },
+  ): Promise<DeadLetter[]>;
   /** Re-queues dead letters with a fresh retry window; returns how many were re-queued. */
   replayDeadLetters(ids: string[] | "all"): Promise<number>;
   /** Keeps a body that was signed but not understood. */
