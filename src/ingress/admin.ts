@@ -22,11 +22,12 @@ export interface AdminDeps {
 const secretKeys = new Map(actionSpecs.map((s) => [s.name, s.secretKeys ?? []]));
 const iso = (ms: number | undefined) => ms === undefined ? undefined : new Date(ms).toISOString();
 
-function sameSecret(a: string, b: string): boolean {
+/** Compares a given token with the configured one in time that depends only on the latter. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = new TextEncoder().encode(given);
+  const b = new TextEncoder().encode(expected);
   let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    diff |= a.charCodeAt(i % (a.length || 1)) ^ b.charCodeAt(i % (b.length || 1));
-  }
+  for (let i = 0; i < b.length; i++) diff |= (a[i] ?? 0) ^ b[i];
   return diff === 0;
 }
 
