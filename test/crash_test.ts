@@ -1,13 +1,14 @@
 /**
  * Crash safety: sluice under load is killed with SIGKILL at random moments and restarted. Every
- * event it answered 200 must reach the sink for every action (counted by distinct idempotency
- * keys), however often a delivery was repeated. The sender behaves like Stream: it retries an
- * event with the same X-Webhook-Id until it gets an answer.
+ * event it answered 200, and every SQS message, must reach the sink for every action (counted by
+ * distinct idempotency keys), however often a delivery was repeated. The webhook sender behaves
+ * like Stream: it retries an event with the same X-Webhook-Id until it gets an answer.
  *
  * Defaults are the short form run by `deno task test`; CRASH_EVENTS and CRASH_KILLS make it longer
  * (`deno task chaos` runs 10,000 events and 20 kills).
  */
 import { assertEquals, assertOk } from "./support/assert.ts";
+import { FakeSqs } from "./support/fake_sqs.ts";
 import { startSink } from "./support/sink.ts";
 import { postWebhook, type SluiceProcess, startSluice } from "./support/sluice_process.ts";
 import { withTree } from "./support/tmp.ts";
@@ -92,6 +93,67 @@ Deno.test({
     } finally {
       await sluice.stop();
       await sink.close();
+    }
+  });
+});
+
+Deno.test({
+  name: `SIGKILL ${KILLS} times while polling SQS for ${
+    Math.floor(EVENTS / 2)
+  } messages loses none`,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const messages = Math.floor(EVENTS / 2);
+  const fake = new FakeSqs().start();
+  const queue = fake.createQueue("events", { visibilityTimeout: 2 });
+  const sink = startSink();
+  await withTree({
+    "rules/forward.yaml": rule,
+    "sluice.yaml": "sqs: { wait_seconds: 1, visibility_timeout: 2, pollers: 2 }\n",
+  }, async (dir) => {
+    const env = {
+      SINK: sink.url,
+      SLUICE_SQS_QUEUES: queue,
+      AWS_REGION: "eu-west-1",
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      AWS_EC2_METADATA_DISABLED: "true",
+    };
+    let sluice = await startSluice(dir, env);
+    try {
+      for (let n = 0; n < messages; n++) {
+        fake.send("events", JSON.stringify({ type: "user.banned", n }));
+      }
+      for (let k = 0; k < KILLS; k++) {
+        const target = Math.floor(((k + Math.random()) / (KILLS + 1)) * messages);
+        await waitUntil(
+          () => messages - fake.depth("events") >= target,
+          "messages to be taken",
+          60_000,
+        );
+        await sluice.kill();
+        sluice = await startSluice(dir, env);
+      }
+      const delivered = (path: string) =>
+        new Set(sink.requests.filter((r) => r.path === path).map((r) => JSON.parse(r.body).n));
+      await waitUntil(
+        () =>
+          fake.depth("events") === 0 && delivered("/a").size === messages &&
+          delivered("/b").size === messages,
+        "every message stored, deleted and delivered to both actions",
+        90_000,
+      );
+      const keys = new Set(sink.requests.map((r) => r.headers.get("idempotency-key")));
+      assertEquals(
+        keys.size,
+        messages * 2,
+        "one delivery per (message, action), however often repeated",
+      );
+    } finally {
+      await sluice.stop();
+      await sink.close();
+      await fake.close();
     }
   });
 });

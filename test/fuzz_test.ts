@@ -1,7 +1,7 @@
 /**
- * Short-form fuzzing of the ingress (the full run is `FUZZ_CASES=10000 deno task test
- * test/fuzz_test.ts`): mutated webhook and SNS requests, malformed rule files. Properties: no
- * 5xx, no crash, nothing accepted without a valid signature, nothing stored from refused requests.
+ * Short-form fuzzing of the ingress (the full run is `deno task fuzz`, 10,000 cases): mutated
+ * webhook and SNS requests, malformed rule files. Properties: no 5xx, no crash, nothing accepted
+ * without a valid signature, nothing stored from refused requests.
  */
 import { DatabaseSync } from "node:sqlite";
 import { signStreamBody } from "../src/ingress/stream_signature.ts";
