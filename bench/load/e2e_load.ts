@@ -10,6 +10,7 @@
 import { parseArgs } from "node:util";
 import { signStreamBody } from "../../src/ingress/stream_signature.ts";
 import { projectRoot } from "../../test/support/cli.ts";
+import { spawnListening } from "./spawn.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -21,33 +22,9 @@ const { values } = parseArgs({
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 
-async function spawn(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", `--config=${projectRoot}/deno.json`, "-A", ...args],
-    cwd,
-    env: { NO_COLOR: "1", ...env },
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("process exited before listening");
-    buffer += value;
-    const m = /"msg":"sluice listening"[^\n]*"url":"([^"]+)"/.exec(buffer);
-    if (m) {
-      (async () => {
-        while (!(await reader.read()).done);
-      })();
-      return { child, url: m[1] };
-    }
-  }
-}
-
 const dir = await Deno.makeTempDir({ prefix: "sluice-e2e-" });
 await Deno.mkdir(`${dir}/rules`);
-const sink = await spawn([`${projectRoot}/bench/load/sink_server.ts`], dir);
+const sink = await spawnListening([`${projectRoot}/bench/load/sink_server.ts`], dir);
 // One rule fires for events whose n ends in 0 (10%); 49 others listen to other types, to globs
 // that do not match, or have conditions that are false.
 await Deno.writeTextFile(
@@ -61,7 +38,7 @@ for (let i = 1; i < 50; i++) {
     `on: ${on}\nif: n = -${i}\ndo:\n  - http: { url: "${sink.url}/never" }\n`,
   );
 }
-const sluice = await spawn([`${projectRoot}/src/main.ts`, "run"], dir, {
+const sluice = await spawnListening([`${projectRoot}/src/main.ts`, "run"], dir, {
   SLUICE_LISTEN: "127.0.0.1:0",
   SLUICE_STORE: `sqlite:${dir}/data/sluice.db`,
   STREAM_API_KEY: "bench-key",

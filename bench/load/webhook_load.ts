@@ -12,6 +12,7 @@
 import { parseArgs } from "node:util";
 import { signStreamBody } from "../../src/ingress/stream_signature.ts";
 import { projectRoot } from "../../test/support/cli.ts";
+import { spawnListening } from "./spawn.ts";
 import { fixedRate } from "./fixed_rate.ts";
 
 const { values } = parseArgs({
@@ -27,30 +28,6 @@ const body = await Deno.readTextFile(
   `${projectRoot}/examples/events/feeds.activity.reaction.added.json`,
 );
 const signature = await signStreamBody(new TextEncoder().encode(body), SECRET);
-
-async function spawn(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", `--config=${projectRoot}/deno.json`, "-A", ...args],
-    cwd,
-    env: { NO_COLOR: "1", ...env },
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("server exited before listening");
-    buffer += value;
-    const m = /"msg":"sluice listening"[^\n]*"url":"([^"]+)"/.exec(buffer);
-    if (m) {
-      (async () => {
-        while (!(await reader.read()).done);
-      })();
-      return { child, url: m[1] };
-    }
-  }
-}
 
 async function wrk(url: string) {
   const out = await new Deno.Command("wrk", {
@@ -88,12 +65,12 @@ await Deno.writeTextFile(
   "on: feeds.activity.reaction.added\nif: reaction.type = 'never'\ndo:\n  - http: { url: 'http://127.0.0.1:9/x' }\n",
 );
 try {
-  const bare = await spawn([`${projectRoot}/bench/load/bare_server.ts`], dir);
+  const bare = await spawnListening([`${projectRoot}/bench/load/bare_server.ts`], dir);
   const bareResult = await wrk(bare.url);
   bare.child.kill("SIGTERM");
   await bare.child.status;
 
-  const sluice = await spawn([`${projectRoot}/src/main.ts`, "run"], dir, {
+  const sluice = await spawnListening([`${projectRoot}/src/main.ts`, "run"], dir, {
     SLUICE_LISTEN: "127.0.0.1:0",
     SLUICE_STORE: `sqlite:${dir}/data/sluice.db`,
     STREAM_API_KEY: "bench-key",

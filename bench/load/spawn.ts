@@ -1,0 +1,35 @@
+/**
+ * Starts a Deno program for a load run (sluice, a bare server, a sink) and waits for its
+ * `sluice listening` line, which every one of them prints with its URL.
+ */
+import { projectRoot } from "../../test/support/cli.ts";
+
+/** The running process and the URL it listens on. */
+export async function spawnListening(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ child: Deno.ChildProcess; url: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", `--config=${projectRoot}/deno.json`, "-A", ...args],
+    cwd,
+    env: { NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("process exited before listening");
+    buffer += value;
+    const m = /"msg":"sluice listening"[^\n]*"url":"([^"]+)"/.exec(buffer);
+    if (m) {
+      // Keep draining its output so the pipe never fills and blocks it.
+      (async () => {
+        while (!(await reader.read()).done);
+      })();
+      return { child, url: m[1] };
+    }
+  }
+}
