@@ -20,7 +20,6 @@ import { type RuleWatcher, watchRules } from "./rules/watch.ts";
 import { formatProblem, type Problem, RuleLoadError } from "./rules/problem.ts";
 import type { RuleSet } from "./rules/rule_set.ts";
 import { openStore, type RuntimeStore } from "./store/open.ts";
-import type { StoreStats } from "./store/store.ts";
 import type { EnvLookup } from "./template/env.ts";
 
 /** How the app is wired beyond its settings. */
@@ -177,26 +176,22 @@ export class App {
       );
     }
     const ingress = { store, maxBodyBytes: settings.maxBodyBytes, log, dispatch: dispatcher };
-    const stat = (k: keyof StoreStats) => async () => (await store.stats())[k];
-    metrics.gauge({
-      name: "sluice_queue_depth",
-      help: "Deliveries waiting or running.",
-      read: stat("pendingDeliveries"),
-    });
-    metrics.gauge({
-      name: "sluice_pending_events",
-      help: "Accepted events not yet dispatched.",
-      read: stat("pendingEvents"),
+    metrics.gaugeGroup([
+      { name: "sluice_queue_depth", help: "Deliveries waiting or running." },
+      { name: "sluice_pending_events", help: "Accepted events not yet dispatched." },
+      { name: "sluice_dead_letters", help: "Dead-lettered deliveries." },
+    ], async () => {
+      const stats = await store.stats();
+      return {
+        sluice_queue_depth: stats.pendingDeliveries,
+        sluice_pending_events: stats.pendingEvents,
+        sluice_dead_letters: stats.deadLetters,
+      };
     });
     metrics.gauge({
       name: "sluice_rule_load_errors",
       help: "Errors found by the last rule load or reload (0 when the rules are valid).",
       read: () => this.lastLoadProblems.filter((p) => p.severity === "error").length,
-    });
-    metrics.gauge({
-      name: "sluice_dead_letters",
-      help: "Dead-lettered deliveries.",
-      read: stat("deadLetters"),
     });
     const handler = buildServer({
       metrics,

@@ -62,6 +62,12 @@ export class Histogram {
   }
 }
 
+/** Gauges read together at scrape time. */
+interface GaugeGroup {
+  gauges: Omit<Gauge, "read">[];
+  read(): Promise<Record<string, number>>;
+}
+
 /** A value read at scrape time. */
 export interface Gauge {
   name: string;
@@ -89,12 +95,20 @@ export class Metrics {
     "sluice_rule_reloads_total",
     "Rule reloads by outcome (ok, or failed: the last good rules kept running).",
   );
-  private readonly gauges: Gauge[] = [];
+  private readonly groups: GaugeGroup[] = [];
   private readonly started = Date.now();
 
   /** Adds a gauge read at each scrape. */
   gauge(g: Gauge): void {
-    this.gauges.push(g);
+    this.groups.push({ gauges: [g], read: async () => ({ [g.name]: await g.read() }) });
+  }
+
+  /**
+   * Adds gauges that come from one reading (e.g. one store query for several counts), so a scrape
+   * reads it once; `read` returns the values by gauge name.
+   */
+  gaugeGroup(gauges: Omit<Gauge, "read">[], read: () => Promise<Record<string, number>>): void {
+    this.groups.push({ gauges, read });
   }
 
   /** The exposition text. */
@@ -107,31 +121,33 @@ export class Metrics {
       this.ruleReloads,
     ].map((m) => m.render());
     const memory = Deno.memoryUsage();
-    const process: Gauge[] = [
-      {
-        name: "process_resident_memory_bytes",
-        help: "Resident memory size in bytes.",
-        read: () => memory.rss,
-      },
-      {
-        name: "process_heap_used_bytes",
-        help: "V8 heap in use, bytes.",
-        read: () => memory.heapUsed,
-      },
-      {
-        name: "process_start_time_seconds",
-        help: "Start time since the epoch, seconds.",
-        read: () => this.started / 1000,
-      },
-    ];
-    for (const g of [...this.gauges, ...process]) {
-      let value: number;
+    const process: GaugeGroup = {
+      gauges: [
+        { name: "process_resident_memory_bytes", help: "Resident memory size in bytes." },
+        { name: "process_heap_used_bytes", help: "V8 heap in use, bytes." },
+        { name: "process_start_time_seconds", help: "Start time since the epoch, seconds." },
+      ],
+      read: () =>
+        Promise.resolve({
+          process_resident_memory_bytes: memory.rss,
+          process_heap_used_bytes: memory.heapUsed,
+          process_start_time_seconds: this.started / 1000,
+        }),
+    };
+    for (const group of [...this.groups, process]) {
+      let values: Record<string, number> = {};
       try {
-        value = await g.read();
+        values = await group.read();
       } catch {
-        value = Number.NaN;
+        // A source that cannot be read shows as NaN rather than failing the whole scrape.
       }
-      parts.push(`# HELP ${g.name} ${g.help}\n# TYPE ${g.name} gauge\n${g.name} ${value}`);
+      for (const g of group.gauges) {
+        parts.push(
+          `# HELP ${g.name} ${g.help}\n# TYPE ${g.name} gauge\n${g.name} ${
+            values[g.name] ?? Number.NaN
+          }`,
+        );
+      }
     }
     return parts.join("\n") + "\n";
   }
