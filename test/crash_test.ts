@@ -8,7 +8,7 @@
  * (`deno task chaos` runs 10,000 events and 20 kills).
  */
 import { assertEquals, assertOk } from "./support/assert.ts";
-import { FakeSqs } from "./support/fake_sqs.ts";
+import { FakeSqs, sdkTestEnv } from "./support/fake_sqs.ts";
 import { startSink } from "./support/sink.ts";
 import { postWebhook, type SluiceProcess, startSluice } from "./support/sluice_process.ts";
 import { withTree } from "./support/tmp.ts";
@@ -115,10 +115,7 @@ Deno.test({
     const env = {
       SINK: sink.url,
       SLUICE_SQS_QUEUES: queue,
-      AWS_REGION: "eu-west-1",
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      AWS_EC2_METADATA_DISABLED: "true",
+      ...sdkTestEnv,
     };
     let sluice = await startSluice(dir, env);
     try {

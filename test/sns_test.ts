@@ -188,14 +188,8 @@ Deno.test("SNS: refusals happen before any fetch they would need", async () => {
       [],
       "no confirmation or other URL visited",
     );
-    const raw = await fetch(`${new URL(sink.url).origin}/`, { method: "GET" });
-    await raw.body?.cancel();
     await new Promise((r) => setTimeout(r, 100));
-    assertEquals(
-      sink.requests.length,
-      1,
-      "only the probe above reached the sink: nothing refused was delivered",
-    );
+    assertEquals(sink.requests.length, 0, "nothing refused was delivered");
   });
 });
 

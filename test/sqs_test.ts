@@ -6,7 +6,7 @@
  */
 import { assertEquals, assertIncludes, assertOk } from "./support/assert.ts";
 import { projectRoot } from "./support/cli.ts";
-import { FakeSqs } from "./support/fake_sqs.ts";
+import { FakeSqs, sdkTestEnv } from "./support/fake_sqs.ts";
 import { type Sink, startSink } from "./support/sink.ts";
 import { postWebhook, type SluiceProcess, startSluice } from "./support/sluice_process.ts";
 import { withTree } from "./support/tmp.ts";
@@ -43,10 +43,7 @@ async function withSqs(
     const env = {
       SINK: sink.url,
       SLUICE_SQS_QUEUES: queues ? queues(fake) : url,
-      AWS_REGION: "eu-west-1",
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      AWS_EC2_METADATA_DISABLED: "true",
+      ...sdkTestEnv,
       SLUICE_LOG: "debug",
     };
     const sluice = await startSluice(dir, env);

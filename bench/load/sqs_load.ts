@@ -12,6 +12,7 @@ import { SqsPoller } from "../../src/ingress/sqs/poller.ts";
 import { Logger } from "../../src/observe/log.ts";
 import { SqliteStore } from "../../src/store/sqlite.ts";
 import { projectRoot } from "../../test/support/cli.ts";
+import { sdkTestEnv } from "../../test/support/fake_sqs.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -22,16 +23,7 @@ const { values } = parseArgs({
 });
 const N = Number(values.messages);
 const POLLERS = Number(values.pollers);
-for (
-  const [k, v] of Object.entries({
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "x",
-    AWS_SECRET_ACCESS_KEY: "x",
-    AWS_EC2_METADATA_DISABLED: "true",
-  })
-) {
-  Deno.env.set(k, v);
-}
+for (const [k, v] of Object.entries(sdkTestEnv)) Deno.env.set(k, v);
 
 const server = new Deno.Command(Deno.execPath(), {
   args: [

@@ -30,6 +30,17 @@ export interface InjectedFault {
   queryCode?: string;
 }
 
+/**
+ * What a sluice process needs to use the real SDK against the fake: explicit credentials and a
+ * region, and the instance metadata address switched off (it must never be contacted here).
+ */
+export const sdkTestEnv = {
+  AWS_REGION: "eu-west-1",
+  AWS_ACCESS_KEY_ID: "test",
+  AWS_SECRET_ACCESS_KEY: "test",
+  AWS_EC2_METADATA_DISABLED: "true",
+} as const;
+
 const md5 = (s: string) => createHash("md5").update(s, "utf8").digest("hex");
 
 /** The fake and what it saw. */
