@@ -43,8 +43,8 @@ async function readFile(path: string | undefined, env: EnvLookup): Promise<FileC
     if (e instanceof Deno.errors.NotFound && path === undefined) return {};
     throw new ConfigError([`${file}: ${e instanceof Error ? e.message : e}`]);
   }
-  const { source, problems } = SourceFile.parse(file, text);
-  if (SourceFile.usable(problems)) problems.push(...source.interpolateEnv(env));
+  const { source, problems, usable } = SourceFile.parse(file, text);
+  if (usable) problems.push(...source.interpolateEnv(env));
   const data = (source.toData() ?? {}) as FileConfig;
   check ??= compileSchemaCheck(configSchema);
   if (problems.length === 0) problems.push(...check(data, source));

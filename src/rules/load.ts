@@ -53,9 +53,9 @@ export async function loadRules(
   for (const file of files) {
     const before = problems.length;
     const text = await Deno.readTextFile(file);
-    const { source, problems: yamlProblems } = SourceFile.parse(file, text);
+    const { source, problems: yamlProblems, usable } = SourceFile.parse(file, text);
     problems.push(...yamlProblems);
-    if (!SourceFile.usable(yamlProblems)) continue;
+    if (!usable) continue;
     problems.push(...source.interpolateEnv(env));
     const data = source.toData();
     if (data === null || typeof data !== "object" || Array.isArray(data)) {

@@ -29,7 +29,10 @@ export class SourceFile {
   ) {}
 
   /** Parses `text`; duplicate keys and syntax errors come back as problems. */
-  static parse(path: string, text: string): { source: SourceFile; problems: Problem[] } {
+  static parse(
+    path: string,
+    text: string,
+  ): { source: SourceFile; problems: Problem[]; usable: boolean } {
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const source = new SourceFile(path, text, doc, lines);
@@ -40,12 +43,9 @@ export class SourceFile {
         "error",
       )
     );
-    return { source, problems };
-  }
-
-  /** Whether the YAML is usable as data despite its problems (only duplicate keys). */
-  static usable(problems: Problem[]): boolean {
-    return problems.every((p) => p.message.startsWith("duplicate key "));
+    // Duplicate keys still leave a usable document (the last one wins); other errors do not.
+    const usable = [...doc.errors, ...doc.warnings].every((e) => e.code === "DUPLICATE_KEY");
+    return { source, problems, usable };
   }
 
   /** Replaces `${VAR}` in every string scalar; unresolved references become problems. */

@@ -63,8 +63,8 @@ let check: ReturnType<typeof compileSchemaCheck> | undefined;
 export async function readTestFile(
   file: string,
 ): Promise<{ cases: TestCase[]; problems: Problem[] }> {
-  const { source, problems } = SourceFile.parse(file, await Deno.readTextFile(file));
-  if (!SourceFile.usable(problems)) return { cases: [], problems };
+  const { source, problems, usable } = SourceFile.parse(file, await Deno.readTextFile(file));
+  if (!usable) return { cases: [], problems };
   const data = source.toData() as { cases: Record<string, unknown>[] };
   check ??= compileSchemaCheck(testFileSchema);
   problems.push(...check(data, source));
