@@ -35,9 +35,4 @@ export class RuleSet {
     this.cache.set(type, found);
     return found;
   }
-
-  /** The rule named `name`, if loaded. */
-  byName(name: string): CompiledRule | undefined {
-    return this.rules.find((r) => r.name === name);
-  }
 }

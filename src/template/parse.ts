@@ -19,11 +19,6 @@ export class TemplateSyntaxError extends Error {
   }
 }
 
-/** Whether `text` contains a `{{` and so needs {@link splitTemplate}. */
-export function hasTemplate(text: string): boolean {
-  return text.includes("{{");
-}
-
 /** Splits `text` into parts; `offset` of an expression part is where its source starts in `text`. */
 export function splitTemplate(text: string): TemplatePart[] {
   const parts: TemplatePart[] = [];
