@@ -9,9 +9,13 @@ import jsonata from "jsonata";
 import { type FieldPath, formatFieldPath } from "./field_path.ts";
 import { splitTemplate, TemplateSyntaxError } from "./parse.ts";
 import { toPlainValue } from "./plain_value.ts";
+import { compileFastPath, DEFER } from "./fast_path.ts";
 
 /** A compiled JSONata expression. */
-export type Expression = ReturnType<typeof jsonata>;
+export interface Expression {
+  /** What JSONata's `evaluate` returns for `input`, by the fast path where it applies. */
+  evaluate(input: unknown, bindings?: Record<string, unknown>): Promise<unknown>;
+}
 
 type Piece = string | { expr: Expression; source: string };
 
@@ -55,7 +59,7 @@ export function compileExpression(
   source: string,
 ): { expr: Expression } | { message: string; index: number } {
   try {
-    return { expr: jsonata(source) };
+    return { expr: withFastPath(jsonata(source)) };
   } catch (e) {
     const position = (e as { position?: number }).position;
     return {
@@ -63,6 +67,18 @@ export function compileExpression(
       index: typeof position === "number" ? Math.max(0, position - 1) : 0,
     };
   }
+}
+
+/** The JSONata expression, evaluated by {@link compileFastPath}'s function when it is simple. */
+function withFastPath(expr: ReturnType<typeof jsonata>): Expression {
+  const fast = compileFastPath(expr.ast());
+  if (!fast) return expr;
+  return {
+    evaluate(input, bindings) {
+      const value = fast(input, bindings);
+      return value === DEFER ? expr.evaluate(input, bindings) : Promise.resolve(value);
+    },
+  };
 }
 
 /** Compiles every `{{ }}` in a value tree (strings, lists and mappings, any depth). */
