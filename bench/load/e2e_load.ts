@@ -10,7 +10,7 @@
 import { parseArgs } from "node:util";
 import { signStreamBody } from "../../src/ingress/stream_signature.ts";
 import { projectRoot } from "../../test/support/cli.ts";
-import { spawnListening } from "./spawn.ts";
+import { sluiceRunArgs, spawnListening } from "./spawn.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -38,7 +38,7 @@ for (let i = 1; i < 50; i++) {
     `on: ${on}\nif: n = -${i}\ndo:\n  - http: { url: "${sink.url}/never" }\n`,
   );
 }
-const sluice = await spawnListening([`${projectRoot}/src/main.ts`, "run"], dir, {
+const sluice = await spawnListening(await sluiceRunArgs(), dir, {
   SLUICE_LISTEN: "127.0.0.1:0",
   SLUICE_STORE: `sqlite:${dir}/data/sluice.db`,
   STREAM_API_KEY: "bench-key",

@@ -33,3 +33,19 @@ export async function spawnListening(
     }
   }
 }
+
+/**
+ * The arguments that start `sluice run` as `deno task start` does, with the same V8 flags (read
+ * from deno.json), so a load run measures what ships. `SLUICE_BENCH_V8_FLAGS` replaces them for a
+ * comparison (`SLUICE_BENCH_V8_FLAGS=` runs with V8's defaults).
+ */
+export async function sluiceRunArgs(): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(`${projectRoot}/deno.json`));
+  const flags = (config.tasks.start as string).split(" ").filter((a) => a.startsWith("--v8-flags"));
+  const extra = Deno.env.get("SLUICE_BENCH_V8_FLAGS");
+  return [
+    ...(extra === undefined ? flags : extra ? [extra] : []),
+    `${projectRoot}/src/main.ts`,
+    "run",
+  ];
+}

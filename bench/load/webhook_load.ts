@@ -12,7 +12,7 @@
 import { parseArgs } from "node:util";
 import { signStreamBody } from "../../src/ingress/stream_signature.ts";
 import { projectRoot } from "../../test/support/cli.ts";
-import { spawnListening } from "./spawn.ts";
+import { sluiceRunArgs, spawnListening } from "./spawn.ts";
 import { fixedRate } from "./fixed_rate.ts";
 
 const { values } = parseArgs({
@@ -70,7 +70,7 @@ try {
   bare.child.kill("SIGTERM");
   await bare.child.status;
 
-  const sluice = await spawnListening([`${projectRoot}/src/main.ts`, "run"], dir, {
+  const sluice = await spawnListening(await sluiceRunArgs(), dir, {
     SLUICE_LISTEN: "127.0.0.1:0",
     SLUICE_STORE: `sqlite:${dir}/data/sluice.db`,
     STREAM_API_KEY: "bench-key",
