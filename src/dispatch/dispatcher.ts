@@ -43,6 +43,11 @@ export interface DispatcherOptions {
   owner: string;
   /** Events claimed at once; default 64. */
   batch?: number;
+  /**
+   * Batches under way at once; default 2, so one batch's evaluation overlaps the previous one's
+   * commit instead of waiting for it (on PostgreSQL the wait is round trips, not CPU).
+   */
+  lanes?: number;
   /** How long a claim holds an event; default 30 s. */
   leaseMs?: number;
   /** Sleep between polls when idle; default 500 ms (new events wake it at once). */
@@ -126,9 +131,11 @@ export class Dispatcher {
     });
   }
 
-  /** Starts the loop: dispatch while there is work, otherwise sleep until woken or polled. */
+  /** Starts the loops: dispatch while there is work, otherwise sleep until woken or polled. */
   start(): void {
-    this.running ??= this.loop();
+    this.running ??= Promise.all(
+      Array.from({ length: this.options.lanes ?? 2 }, () => this.loop()),
+    ).then(() => {});
   }
 
   /** New events were stored: dispatch now. */

@@ -18,13 +18,23 @@ export async function idempotencyKey(
   rule: string,
   index: number,
 ): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(rule));
-  const hex = Array.from(
-    new Uint8Array(digest).subarray(0, 8),
-    (b) => b.toString(16).padStart(2, "0"),
-  )
-    .join("");
-  return `${eventId}-${index}-${hex}`;
+  return `${eventId}-${index}-${await ruleHash(rule)}`;
+}
+
+/** Rule names seen, with their hash: computed once per name, not once per delivery. */
+const ruleHashes = new Map<string, string>();
+
+async function ruleHash(rule: string): Promise<string> {
+  let hex = ruleHashes.get(rule);
+  if (hex === undefined) {
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(rule));
+    hex = Array.from(new Uint8Array(digest).subarray(0, 8), (b) => b.toString(16).padStart(2, "0"))
+      .join("");
+    // Bounded: a process that reloads rules under ever new names starts over.
+    if (ruleHashes.size >= 10_000) ruleHashes.clear();
+    ruleHashes.set(rule, hex);
+  }
+  return hex;
 }
 
 /** Milliseconds between deliveries sharing a rate key, by action type (e.g. 1000 for slack). */

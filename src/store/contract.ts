@@ -114,15 +114,19 @@ export function storeContract(name: string, open: OpenStore): void {
   });
 
   test("throttle windows suppress a rule per key", async (store, clock) => {
+    let last = "";
     const dispatch = async (dedupe: string, key: string) => {
       const { id } = await put(store, dedupe);
+      last = id;
       return await store.completeDispatch(id, [
         { rule: "t", throttle: { key, perMs: 10_000 }, deliveries: [delivery(`t-${dedupe}`)] },
         { rule: "u", deliveries: [delivery(`u-${dedupe}`, { rule: "u" })] },
-      ]);
+      ], { rules: [] });
     };
     assertEquals(await dispatch("1", "act-1"), { throttled: [] });
     assertEquals(await dispatch("2", "act-1"), { throttled: ["t"] });
+    // The event's decision record says which rule was throttled.
+    assertEquals((await store.getEvent(last))?.decision, { rules: [], throttled: ["t"] });
     assertEquals(await dispatch("3", "act-2"), { throttled: [] });
     clock.advance(10_001);
     assertEquals(await dispatch("4", "act-1"), { throttled: [] });

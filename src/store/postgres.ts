@@ -202,12 +202,25 @@ export class PostgresStore implements Store {
   private async dispatchMany(tx: Tx, batch: PendingDispatch[]): Promise<{ throttled: string[] }[]> {
     const now = this.now();
     const ids = batch.map((d) => d.eventId);
+    // Without throttles (the common case) nothing can change a decision, so one UPDATE marks the
+    // events and keeps their decisions; with throttles, the decisions are written afterwards.
+    const throttles = batch.some((d) => d.plans.some((p) => p.throttle));
+    const early = throttles
+      ? undefined
+      : batch.map(({ decision }) =>
+        decision ? JSON.stringify({ ...decision, throttled: [] }) : null
+      );
     const marked = new Set(
-      (await tx`
+      (early
+        ? await tx`
+        UPDATE sluice_events e SET dispatched_at = ${now}, lease_until = 0, decision = u.decision
+        FROM unnest(${ids}::text[], ${early}::text[]) AS u(id, decision)
+        WHERE e.id = u.id AND e.dispatched_at IS NULL RETURNING e.id`
+        : await tx`
         UPDATE sluice_events SET dispatched_at = ${now}, lease_until = 0
         WHERE id = ANY(${ids}::text[]) AND dispatched_at IS NULL RETURNING id`).map((r) =>
-        r.id as string
-      ),
+          r.id as string
+        ),
     );
     const rows: Record<string, unknown>[] = [];
     const results: { throttled: string[] }[] = [];
@@ -234,7 +247,7 @@ export class PostgresStore implements Store {
           rows.push(Object.fromEntries(DELIVERY_COLUMNS.map((c, k) => [c, v[k]])));
         }
       }
-      if (decision) {
+      if (decision && !early) {
         decisions.push({ id: eventId, decision: JSON.stringify({ ...decision, throttled }) });
       }
     }
