@@ -5,18 +5,18 @@
  * live in tables every replica shares; `LISTEN/NOTIFY` wakes idle executors. Migrations run at
  * start-up under an advisory lock, so replicas starting together do not race.
  */
-import { setImmediate } from "node:timers";
 import postgres from "postgres";
 import { PostgresGroupCommit } from "./postgres_group_commit.ts";
 import { newEventId } from "../event/id.ts";
-import { postgresMigrations } from "./postgres_schema.ts";
+import { DELIVERIES_CHANNEL, postgresMigrations } from "./postgres_schema.ts";
 import {
-  attemptFromRow,
-  deliveryFromRow,
-  deliveryValues,
-  eventFromRow,
-  quarantineFromRow,
-} from "./rows.ts";
+  dispatchMany,
+  type DispatchRequest,
+  finishMany,
+  type FinishRequest,
+  SameTurnBatch,
+} from "./postgres_batches.ts";
+import { attemptFromRow, deliveryFromRow, eventFromRow, quarantineFromRow } from "./rows.ts";
 import {
   type DeadLetter,
   type Delivery,
@@ -36,48 +36,11 @@ import {
   type StoreStats,
 } from "./store.ts";
 
-const CHANNEL = "sluice_deliveries";
 const MIGRATION_LOCK = 7_355_608;
 
 type Sql = ReturnType<typeof postgres>;
 type Tx = postgres.TransactionSql;
 
-/** The columns of a new delivery, in the order of `deliveryValues`. */
-const DELIVERY_COLUMNS = [
-  "event_id",
-  "rule",
-  "action_index",
-  "action_type",
-  "idempotency_key",
-  "mode",
-  "params",
-  "render_error",
-  "retry",
-  "timeout_ms",
-  "rate_key",
-  "rate_interval_ms",
-  "status",
-  "next_at",
-  "first_at",
-  "last_error",
-  "updated_at",
-] as const;
-
-interface PendingFinish {
-  id: string;
-  owner: string;
-  result: DeliveryResult;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
-interface PendingDispatch {
-  eventId: string;
-  plans: RulePlan[];
-  decision?: Record<string, unknown>;
-  resolve: (result: { throttled: string[] }) => void;
-  reject: (error: unknown) => void;
-}
 type Row = Record<string, unknown>;
 
 /** The PostgreSQL {@link Store}. */
@@ -87,8 +50,12 @@ export class PostgresStore implements Store {
   private readonly retentionMs: number;
 
   private readonly writes: PostgresGroupCommit;
-  private dispatches: PendingDispatch[] = [];
-  private finishes: PendingFinish[] = [];
+  private readonly dispatches = new SameTurnBatch<DispatchRequest, { throttled: string[] }>(
+    (batch) => this.write((tx) => dispatchMany(tx, batch, this.now())),
+  );
+  private readonly finishes = new SameTurnBatch<FinishRequest, void>(
+    (batch) => this.write((tx) => finishMany(tx, batch, this.now())),
+  );
 
   private constructor(private readonly sql: Sql, options: StoreOptions) {
     this.now = options.now ?? Date.now;
@@ -185,100 +152,7 @@ export class PostgresStore implements Store {
     plans: RulePlan[],
     decision?: Record<string, unknown>,
   ): Promise<{ throttled: string[] }> {
-    return new Promise((resolve, reject) => {
-      this.dispatches.push({ eventId, plans, decision, resolve, reject });
-      if (this.dispatches.length === 1) {
-        setImmediate(() => {
-          const batch = this.dispatches.splice(0);
-          this.write((tx) => this.dispatchMany(tx, batch)).then(
-            (results) => batch.forEach((d, i) => d.resolve(results[i])),
-            (e) => batch.forEach((d) => d.reject(e)),
-          );
-        });
-      }
-    });
-  }
-
-  private async dispatchMany(tx: Tx, batch: PendingDispatch[]): Promise<{ throttled: string[] }[]> {
-    const now = this.now();
-    const ids = batch.map((d) => d.eventId);
-    // Without throttles (the common case) nothing can change a decision, so one UPDATE marks the
-    // events and keeps their decisions; with throttles, the decisions are written afterwards.
-    const throttles = batch.some((d) => d.plans.some((p) => p.throttle));
-    const early = throttles
-      ? undefined
-      : batch.map(({ decision }) =>
-        decision ? JSON.stringify({ ...decision, throttled: [] }) : null
-      );
-    const marked = new Set(
-      (early
-        ? await tx`
-        UPDATE sluice_events e SET dispatched_at = ${now}, lease_until = 0, decision = u.decision
-        FROM unnest(${ids}::text[], ${early}::text[]) AS u(id, decision)
-        WHERE e.id = u.id AND e.dispatched_at IS NULL RETURNING e.id`
-        : await tx`
-        UPDATE sluice_events SET dispatched_at = ${now}, lease_until = 0
-        WHERE id = ANY(${ids}::text[]) AND dispatched_at IS NULL RETURNING id`).map((r) =>
-          r.id as string
-        ),
-    );
-    const rows: Record<string, unknown>[] = [];
-    const results: { throttled: string[] }[] = [];
-    const decisions: { id: string; decision: string }[] = [];
-    for (const { eventId, plans, decision } of batch) {
-      const throttled: string[] = [];
-      results.push({ throttled });
-      if (!marked.has(eventId)) continue;
-      marked.delete(eventId);
-      for (const plan of plans) {
-        if (plan.throttle) {
-          const opened = await tx`
-            INSERT INTO sluice_throttles (rule, key, until)
-            VALUES (${plan.rule}, ${plan.throttle.key}, ${now + plan.throttle.perMs})
-            ON CONFLICT (rule, key) DO UPDATE SET until = EXCLUDED.until WHERE sluice_throttles.until <= ${now}
-            RETURNING rule`;
-          if (opened.length === 0) {
-            throttled.push(plan.rule);
-            continue;
-          }
-        }
-        for (const d of plan.deliveries) {
-          const v = deliveryValues(eventId, d, now);
-          rows.push(Object.fromEntries(DELIVERY_COLUMNS.map((c, k) => [c, v[k]])));
-        }
-      }
-      if (decision && !early) {
-        decisions.push({ id: eventId, decision: JSON.stringify({ ...decision, throttled }) });
-      }
-    }
-    if (decisions.length) {
-      await tx`
-        UPDATE sluice_events e SET decision = u.decision
-        FROM unnest(${decisions.map((d) => d.id)}::text[], ${
-        decisions.map((d) => d.decision)
-      }::text[])
-          AS u(id, decision)
-        WHERE e.id = u.id`;
-    }
-    if (rows.length === 0) return results;
-    const inserted = await tx`
-      INSERT INTO sluice_deliveries ${tx(rows, ...DELIVERY_COLUMNS)}
-      ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, render_error`;
-    const failed = inserted.filter((r) => r.render_error !== null)
-      .map((r) => ({
-        delivery_id: r.id,
-        at: now,
-        duration_ms: 0,
-        outcome: "permanent",
-        error: r.render_error,
-      }));
-    if (failed.length) {
-      await tx`INSERT INTO sluice_attempts ${
-        tx(failed, "delivery_id", "at", "duration_ms", "outcome", "error")
-      }`;
-    }
-    if (inserted.length) await tx`SELECT pg_notify(${CHANNEL}, '')`;
-    return results;
+    return this.dispatches.add({ eventId, plans, decision });
   }
 
   claimDeliveries(owner: string, limit: number, leaseMs: number): Promise<Delivery[]> {
@@ -319,45 +193,7 @@ export class PostgresStore implements Store {
 
   /** Results arriving together are recorded by one multi-row INSERT and one UPDATE. */
   finishDelivery(id: string, owner: string, result: DeliveryResult): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.finishes.push({ id, owner, result, resolve, reject });
-      if (this.finishes.length === 1) {
-        setImmediate(() => {
-          const batch = this.finishes.splice(0);
-          this.write((tx) => this.finishMany(tx, batch)).then(
-            () => batch.forEach((f) => f.resolve()),
-            (e) => batch.forEach((f) => f.reject(e)),
-          );
-        });
-      }
-    });
-  }
-
-  private async finishMany(tx: Tx, batch: PendingFinish[]): Promise<void> {
-    const now = this.now();
-    const attempts = batch.map(({ id, result: { attempt: a } }) => ({
-      delivery_id: Number(id),
-      at: a.at,
-      duration_ms: a.durationMs,
-      outcome: a.outcome,
-      status: a.status ?? null,
-      error: a.error ?? null,
-    }));
-    await tx`INSERT INTO sluice_attempts ${
-      tx(attempts, "delivery_id", "at", "duration_ms", "outcome", "status", "error")
-    }`;
-    const col = <T>(f: (x: PendingFinish) => T) => batch.map(f);
-    await tx`
-      UPDATE sluice_deliveries d SET status = u.status, attempts = d.attempts + 1, next_at = u.next_at,
-        last_error = u.last_error, lease_owner = NULL, lease_until = 0, updated_at = ${now}
-      FROM unnest(
-        ${col((f) => Number(f.id))}::bigint[],
-        ${col((f) => f.owner)}::text[],
-        ${col((f) => (f.result.kind === "retry" ? "pending" : f.result.kind))}::text[],
-        ${col((f) => String(f.result.kind === "retry" ? f.result.nextAt : now))}::bigint[],
-        ${col((f) => f.result.attempt.error ?? null)}::text[]
-      ) AS u(id, owner, status, next_at, last_error)
-      WHERE d.id = u.id AND d.lease_owner = u.owner AND d.status = 'pending'`;
+    return this.finishes.add({ id, owner, result });
   }
 
   async releaseDeliveries(ids: string[], owner: string): Promise<void> {
@@ -404,7 +240,7 @@ export class PostgresStore implements Store {
         WHERE status = 'dead' AND id = ANY(${
         ids.map(Number).filter(Number.isFinite)
       }::bigint[]) RETURNING id`;
-    if (rows.length) await this.sql`SELECT pg_notify(${CHANNEL}, '')`;
+    if (rows.length) await this.sql`SELECT pg_notify(${DELIVERIES_CHANNEL}, '')`;
     return rows.length;
   }
 
@@ -495,7 +331,7 @@ export class PostgresStore implements Store {
 
   /** Calls `fn` whenever deliveries may have become due on any replica; resolves to an unsubscribe. */
   async subscribe(fn: () => void): Promise<() => Promise<void>> {
-    const { unlisten } = await this.sql.listen(CHANNEL, () => fn());
+    const { unlisten } = await this.sql.listen(DELIVERIES_CHANNEL, () => fn());
     return unlisten;
   }
 

@@ -79,3 +79,6 @@ export const postgresMigrations: readonly string[] = [
   ALTER TABLE sluice_events ADD COLUMN decision text;
   `,
 ];
+
+/** The channel on which new and replayed deliveries are announced (`LISTEN`/`NOTIFY`). */
+export const DELIVERIES_CHANNEL = "sluice_deliveries";
