@@ -41,7 +41,9 @@ const sinkProcess = new Deno.Command(Deno.execPath(), {
 const firstLine = (await sinkProcess.stdout.pipeThrough(new TextDecoderStream()).getReader().read())
   .value!;
 const sink = JSON.parse(firstLine.split("\n")[0]).url as string;
-const count = async () => Number(await (await fetch(`${sink}/count`)).text());
+const sinkNumber = async (what: "count" | "distinct") =>
+  Number(await (await fetch(`${sink}/${what}`)).text());
+let runs = 0;
 
 async function bare(): Promise<number> {
   const body = JSON.stringify({ id: "x", n: 1 });
@@ -76,11 +78,12 @@ async function openStore(dir: string): Promise<{ store: Store; drop: () => Promi
  */
 async function sluice(workers: number, mode: "pipeline" | "executors"): Promise<number> {
   let rate = 0;
+  const run = ++runs;
   const dir = await Deno.makeTempDir({ prefix: "sluice-delivery-bench-" });
   const { store, drop } = await openStore(dir);
   const rules = await ruleSetFrom({
     "r.yaml":
-      `on: "*"\ndo:\n  - http: { url: "${sink}/deliver/{{ n }}", json: { id: "{{ $event.id }}", n: "{{ n }}" } }\n`,
+      `on: "*"\ndo:\n  - http: { url: "${sink}/deliver/${run}/{{ n }}", json: { id: "{{ $event.id }}", n: "{{ n }}" } }\n`,
   });
   const dispatcher = new Dispatcher(store, () => rules, { owner: "bench", batch: 256 });
   const executors = Array.from(
@@ -88,9 +91,12 @@ async function sluice(workers: number, mode: "pipeline" | "executors"): Promise<
     (_, i) =>
       new Executor(store, createActions(), { owner: `bench-${i}`, concurrency: CONCURRENCY }),
   );
-  const before = await count();
+  const before = { count: await sinkNumber("count"), distinct: await sinkNumber("distinct") };
+  // Done when N different deliveries arrived; a repeat would not count towards it.
   const delivered = async () => {
-    while ((await count()) - before < N) await new Promise((r) => setTimeout(r, 20));
+    while ((await sinkNumber("distinct")) - before.distinct < N) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
   };
   const putAll = () =>
     Promise.all(Array.from({ length: N }, (_, n) =>
@@ -118,6 +124,8 @@ async function sluice(workers: number, mode: "pipeline" | "executors"): Promise<
   }
   await dispatcher.stop();
   await Promise.all(executors.map((e) => e.stop(1000)));
+  const repeats = (await sinkNumber("count")) - before.count - N;
+  if (repeats !== 0) throw new Error(`${repeats} deliveries arrived more than once`);
   await store.close();
   await drop();
   await Deno.remove(dir, { recursive: true });

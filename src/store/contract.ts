@@ -133,6 +133,17 @@ export function storeContract(name: string, open: OpenStore): void {
     assertEquals((await store.stats()).pendingDeliveries, 7);
   });
 
+  test("claims made at the same moment never share a delivery", async (store) => {
+    const { id } = await put(store);
+    const keys = Array.from({ length: 12 }, (_, i) => `k${i}`);
+    await store.completeDispatch(id, plan(...keys.map((k, i) => delivery(k, { actionIndex: i }))));
+    // Issued in the same turn, so a store that batches writes puts them in one transaction.
+    const claims = await Promise.all(["a", "b", "c"].map((w) => store.claimDeliveries(w, 8, 1000)));
+    const claimed = claims.flat().map((d) => d.idempotencyKey).sort();
+    assertEquals(claimed, [...new Set(claimed)], "a delivery was claimed twice");
+    assertEquals(claimed.length, 12);
+  });
+
   test("deliveries: due only, leased, retried later, done or dead", async (store, clock) => {
     const { id } = await put(store);
     await store.completeDispatch(id, plan(delivery("a"), delivery("b", { actionIndex: 1 })));

@@ -51,9 +51,13 @@ export class PostgresGroupCommit {
 
   private async commit(batch: PendingWrite[]) {
     try {
-      // The writes' statements are pipelined on the transaction's connection: one round trip for
-      // the batch rather than one per write. PostgreSQL still runs them one after another.
-      const results = await this.sql.begin((tx) => Promise.all(batch.map((op) => op.fn(tx))));
+      // One write after another: writes of one transaction see each other's rows but not each
+      // other's locks, so two claims interleaved here could take the same delivery.
+      const results = await this.sql.begin(async (tx) => {
+        const out: unknown[] = [];
+        for (const op of batch) out.push(await op.fn(tx));
+        return out;
+      });
       batch.forEach((op, i) => op.resolve(results[i]));
     } catch {
       for (const op of batch) {
