@@ -6,7 +6,8 @@
  * 1. wrk (Debian package `wrk`) with 64 connections against the bare app, then against
  *    `sluice run` (SQLite, synchronous=FULL, group commit), each request a distinct X-Webhook-Id:
  *    req/s and latency percentiles, and their ratio.
- * 2. An open-loop sender at a fixed rate against sluice: ack latency p50/p99/p99.9.
+ * 2. An open-loop sender at a fixed rate against each of them: ack latency p50/p99/p99.9, and
+ *    sluice's over the bare app's.
  * Results print as Markdown rows for docs/PERFORMANCE.md.
  */
 import { parseArgs } from "node:util";
@@ -67,6 +68,14 @@ await Deno.writeTextFile(
 try {
   const bare = await spawnListening([`${projectRoot}/bench/load/bare_server.ts`], dir);
   const bareResult = await wrk(bare.url);
+  await new Promise((r) => setTimeout(r, 2000));
+  const bareRate = await fixedRate(
+    bare.url,
+    body,
+    SECRET,
+    Number(values.rate),
+    Number(values.seconds),
+  );
   bare.child.kill("SIGTERM");
   await bare.child.status;
 
@@ -89,24 +98,29 @@ try {
   await sluice.child.status;
 
   const f = (n: number) => n.toFixed(2);
+  console.log(`wrk, ${values.connections} connections, as fast as each server answers:\n`);
   console.log(`| server | req/s | p50 ms | p99 ms | non-2xx |`);
   console.log(`| --- | --- | --- | --- | --- |`);
-  console.log(
-    `| bare Hono | ${bareResult.rps.toFixed(0)} | ${f(bareResult.p50)} | ${
-      f(bareResult.p99)
-    } | ${bareResult.errors} |`,
-  );
-  console.log(
-    `| sluice | ${sluiceResult.rps.toFixed(0)} | ${f(sluiceResult.p50)} | ${
-      f(sluiceResult.p99)
-    } | ${sluiceResult.errors} |`,
-  );
+  for (const [name, r] of [["bare Hono", bareResult], ["sluice", sluiceResult]] as const) {
+    console.log(`| ${name} | ${r.rps.toFixed(0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} |`);
+  }
   console.log(`\nratio sluice / bare: ${(sluiceResult.rps / bareResult.rps).toFixed(2)}x`);
   console.log(
-    `\nfixed rate ${rate.rate} req/s for ${rate.seconds}s: ${rate.ok} ok, ${rate.failed} failed; ` +
-      `ack p50 ${f(rate.p50)} ms, p99 ${f(rate.p99)} ms, p99.9 ${f(rate.p999)} ms, max ${
-        f(rate.max)
-      } ms`,
+    `\nfixed rate, ${values.rate} req/s for ${values.seconds} s, latency from each send's slot:\n`,
+  );
+  console.log(`| server | ok | failed | p50 ms | p99 ms | p99.9 ms | max ms |`);
+  console.log(`| --- | --- | --- | --- | --- | --- | --- |`);
+  for (const [name, r] of [["bare Hono", bareRate], ["sluice", rate]] as const) {
+    console.log(
+      `| ${name} | ${r.ok} | ${r.failed} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.p999)} | ${
+        f(r.max)
+      } |`,
+    );
+  }
+  console.log(
+    `\nratio sluice / bare: p50 ${(rate.p50 / bareRate.p50).toFixed(1)}x, p99 ${
+      (rate.p99 / bareRate.p99).toFixed(1)
+    }x, p99.9 ${(rate.p999 / bareRate.p999).toFixed(1)}x`,
   );
 } finally {
   await Deno.remove(dir, { recursive: true });
