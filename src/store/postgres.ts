@@ -64,8 +64,8 @@ export class PostgresStore implements Store {
     this.writes = new PostgresGroupCommit(sql);
   }
 
-  private write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.writes.write(fn);
+  private write<T>(fn: (tx: Tx) => Promise<T>, options?: { ordered?: boolean }): Promise<T> {
+    return this.writes.write(fn, options);
   }
 
   /** Connects and applies pending migrations; `schema` sets the search path (tests use one each). */
@@ -188,7 +188,7 @@ export class PostgresStore implements Store {
                  WHERE id = ANY(${ids}::bigint[])`;
       }
       return claimed;
-    });
+    }, { ordered: true });
   }
 
   /** Results arriving together are recorded by one multi-row INSERT and one UPDATE. */

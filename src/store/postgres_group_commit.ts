@@ -1,7 +1,11 @@
 /**
  * Group commit for PostgreSQL: writes requested together share one transaction (one WAL flush),
- * with up to four transactions under way. If one write fails, the batch is undone and each write
- * retried in a transaction of its own, so only the failing one fails.
+ * with up to four transactions under way. Within a transaction the writes' statements are
+ * pipelined (sent without waiting for each other's answers), except `ordered` writes, which run
+ * one after another: claims, because two claims in one transaction see each other's rows but not
+ * each other's locks, and would take the same delivery if their statements interleaved. If one
+ * write fails, the batch is undone and each write retried in a transaction of its own, so only the
+ * failing one fails.
  */
 import { setImmediate } from "node:timers";
 import type postgres from "postgres";
@@ -10,6 +14,7 @@ type Tx = postgres.TransactionSql;
 
 interface PendingWrite {
   fn: (tx: Tx) => Promise<unknown>;
+  ordered: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -26,10 +31,14 @@ export class PostgresGroupCommit {
     private readonly maxInFlight = 4,
   ) {}
 
-  /** Runs `fn` in the next shared transaction; resolves once that transaction has committed. */
-  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in the next shared transaction; resolves once that transaction has committed.
+   * `ordered` writes start only when the transaction's previous ordered write has finished.
+   */
+  write<T>(fn: (tx: Tx) => Promise<T>, options: { ordered?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      const ordered = options.ordered ?? false;
+      this.queue.push({ fn, ordered, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -51,12 +60,19 @@ export class PostgresGroupCommit {
 
   private async commit(batch: PendingWrite[]) {
     try {
-      // One write after another: writes of one transaction see each other's rows but not each
-      // other's locks, so two claims interleaved here could take the same delivery.
       const results = await this.sql.begin(async (tx) => {
-        const out: unknown[] = [];
-        for (const op of batch) out.push(await op.fn(tx));
-        return out;
+        let chain: Promise<unknown> = Promise.resolve();
+        const settled = await Promise.allSettled(batch.map((op) => {
+          if (!op.ordered) return op.fn(tx);
+          const run = chain.then(() => op.fn(tx));
+          // The next ordered write waits for this one either way; a failure is reported by `run`.
+          chain = run.then(() => {}, () => {});
+          return run;
+        }));
+        // Every write has finished before the transaction ends, so none runs outside it.
+        const failed = settled.find((r) => r.status === "rejected");
+        if (failed) throw failed.reason;
+        return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value);
       });
       batch.forEach((op, i) => op.resolve(results[i]));
     } catch {
