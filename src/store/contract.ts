@@ -61,6 +61,18 @@ export function storeContract(name: string, open: OpenStore): void {
     assertOk(later.id !== a.id);
   });
 
+  test(
+    "an id seen before the window, sent twice at once, is accepted once",
+    async (store, clock) => {
+      await put(store, "old");
+      clock.advance(60_001);
+      const [a, b] = await Promise.all([put(store, "old"), put(store, "old")]);
+      assertEquals([a.duplicate, b.duplicate].sort(), [false, true]);
+      assertEquals(a.id, b.id);
+      assertEquals((await store.stats()).pendingEvents, 2, "the old event and one new one");
+    },
+  );
+
   test("concurrent puts all land, and dedupe inside one batch", async (store) => {
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) => put(store, `id-${i % 100}`)),

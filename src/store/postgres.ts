@@ -120,14 +120,21 @@ export class PostgresStore implements Store {
           ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`;
         return rows.length ? id : undefined;
       };
-      const id = await insert();
-      if (id) return { id, duplicate: false, receivedAt: now };
-      const [seen] = await tx`SELECT id, received_at FROM sluice_events WHERE dedupe_key = ${key}`;
-      if (seen && (seen.received_at as number) >= now - this.dedupeWindowMs) {
-        return { id: seen.id as string, duplicate: true, receivedAt: seen.received_at as number };
+      // Other puts of the same transaction run interleaved with this one (pipelined), so the
+      // row holding the key may change between statements: look again until one answer holds.
+      for (let tries = 0; tries < 5; tries++) {
+        const id = await insert();
+        if (id) return { id, duplicate: false, receivedAt: now };
+        const [seen] =
+          await tx`SELECT id, received_at FROM sluice_events WHERE dedupe_key = ${key}`;
+        if (!seen) continue;
+        if ((seen.received_at as number) >= now - this.dedupeWindowMs) {
+          return { id: seen.id as string, duplicate: true, receivedAt: seen.received_at as number };
+        }
+        // An id seen before the window: forget that old event's key, then insert again.
+        await tx`UPDATE sluice_events SET dedupe_key = NULL WHERE id = ${seen.id as string}`;
       }
-      await tx`UPDATE sluice_events SET dedupe_key = NULL WHERE dedupe_key = ${key}`;
-      return { id: (await insert())!, duplicate: false, receivedAt: now };
+      throw new Error(`putEvent: dedupe key ${key} kept changing under concurrent writes`);
     });
   }
 
