@@ -65,52 +65,49 @@ await Deno.writeTextFile(
   `${dir}/rules/quiet.yaml`,
   "on: feeds.activity.reaction.added\nif: reaction.type = 'never'\ndo:\n  - http: { url: 'http://127.0.0.1:9/x' }\n",
 );
-try {
-  const bare = await spawnListening([`${projectRoot}/bench/load/bare_server.ts`], dir);
-  const bareResult = await wrk(bare.url);
-  await new Promise((r) => setTimeout(r, 2000));
-  const bareRate = await fixedRate(
-    bare.url,
-    body,
-    SECRET,
-    Number(values.rate),
-    Number(values.seconds),
-  );
-  bare.child.kill("SIGTERM");
-  await bare.child.status;
-
-  const sluice = await spawnListening(await sluiceRunArgs(), dir, {
-    SLUICE_LISTEN: "127.0.0.1:0",
-    SLUICE_STORE: `sqlite:${dir}/data/sluice.db`,
-    STREAM_API_KEY: "bench-key",
-    STREAM_API_SECRET: SECRET,
-  });
-  const sluiceResult = await wrk(sluice.url);
+/** wrk at full speed, a pause, then the fixed-rate sender; stops the server afterwards. */
+async function measure(server: { child: Deno.ChildProcess; url: string }) {
+  const load = await wrk(server.url);
   await new Promise((r) => setTimeout(r, 2000));
   const rate = await fixedRate(
-    sluice.url,
+    server.url,
     body,
     SECRET,
     Number(values.rate),
     Number(values.seconds),
   );
-  sluice.child.kill("SIGTERM");
-  await sluice.child.status;
+  server.child.kill("SIGTERM");
+  await server.child.status;
+  return { load, rate };
+}
+
+try {
+  const bare = await measure(
+    await spawnListening([`${projectRoot}/bench/load/bare_server.ts`], dir),
+  );
+  const sluice = await measure(
+    await spawnListening(await sluiceRunArgs(), dir, {
+      SLUICE_LISTEN: "127.0.0.1:0",
+      SLUICE_STORE: `sqlite:${dir}/data/sluice.db`,
+      STREAM_API_KEY: "bench-key",
+      STREAM_API_SECRET: SECRET,
+    }),
+  );
 
   const f = (n: number) => n.toFixed(2);
   console.log(`wrk, ${values.connections} connections, as fast as each server answers:\n`);
   console.log(`| server | req/s | p50 ms | p99 ms | non-2xx |`);
   console.log(`| --- | --- | --- | --- | --- |`);
-  for (const [name, r] of [["bare Hono", bareResult], ["sluice", sluiceResult]] as const) {
+  for (const [name, r] of [["bare Hono", bare.load], ["sluice", sluice.load]] as const) {
     console.log(`| ${name} | ${r.rps.toFixed(0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} |`);
   }
-  console.log(`\nratio sluice / bare: ${(sluiceResult.rps / bareResult.rps).toFixed(2)}x`);
+  console.log(`\nratio sluice / bare: ${(sluice.load.rps / bare.load.rps).toFixed(2)}x`);
   console.log(
     `\nfixed rate, ${values.rate} req/s for ${values.seconds} s, latency from each send's slot:\n`,
   );
   console.log(`| server | ok | failed | p50 ms | p99 ms | p99.9 ms | max ms |`);
   console.log(`| --- | --- | --- | --- | --- | --- | --- |`);
-  for (const [name, r] of [["bare Hono", bareRate], ["sluice", rate]] as const) {
+  for (const [name, r] of [["bare Hono", bare.rate], ["sluice", sluice.rate]] as const) {
     console.log(
       `| ${name} | ${r.ok} | ${r.failed} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.p999)} | ${
         f(r.max)
@@ -118,9 +115,9 @@ try {
     );
   }
   console.log(
-    `\nratio sluice / bare: p50 ${(rate.p50 / bareRate.p50).toFixed(1)}x, p99 ${
-      (rate.p99 / bareRate.p99).toFixed(1)
-    }x, p99.9 ${(rate.p999 / bareRate.p999).toFixed(1)}x`,
+    `\nratio sluice / bare: p50 ${(sluice.rate.p50 / bare.rate.p50).toFixed(1)}x, p99 ${
+      (sluice.rate.p99 / bare.rate.p99).toFixed(1)
+    }x, p99.9 ${(sluice.rate.p999 / bare.rate.p999).toFixed(1)}x`,
   );
 } finally {
   await Deno.remove(dir, { recursive: true });
