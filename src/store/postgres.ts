@@ -43,6 +43,14 @@ type Tx = postgres.TransactionSql;
 
 type Row = Record<string, unknown>;
 
+/** A put whose dedupe key kept changing hands under concurrent writes; not expected to happen. */
+export class DedupeKeyContendedError extends Error {
+  constructor(readonly key: string) {
+    super(`putEvent: dedupe key ${key} kept changing under concurrent writes`);
+    this.name = "DedupeKeyContendedError";
+  }
+}
+
 /** The PostgreSQL {@link Store}. */
 export class PostgresStore implements Store {
   private readonly now: () => number;
@@ -134,7 +142,7 @@ export class PostgresStore implements Store {
         // An id seen before the window: forget that old event's key, then insert again.
         await tx`UPDATE sluice_events SET dedupe_key = NULL WHERE id = ${seen.id as string}`;
       }
-      throw new Error(`putEvent: dedupe key ${key} kept changing under concurrent writes`);
+      throw new DedupeKeyContendedError(key!);
     });
   }
 
