@@ -7,7 +7,7 @@
  *   deno bench -A bench/inbox_bench.ts
  */
 import { DatabaseSync } from "node:sqlite";
-import { SqliteStore } from "../src/store/sqlite.ts";
+import { openStore } from "../src/store/mod.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "sluice-inbox-bench-" });
 const body = await Deno.readTextFile(
@@ -17,13 +17,13 @@ const PUTS = 500;
 const TYPE = "feeds.activity.reaction.added";
 let n = 0;
 
-await new SqliteStore(`${dir}/solo.db`).close();
+await (await openStore(`sqlite:${dir}/solo.db`)).close();
 const solo = new DatabaseSync(`${dir}/solo.db`);
 solo.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL");
 const insert = solo.prepare(
-  "INSERT INTO events (id, source, dedupe_key, type, body, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+  "INSERT INTO sluice_events (id, source, dedupe_key, type, body, received_at) VALUES (?, ?, ?, ?, ?, ?)",
 );
-const grouped = new SqliteStore(`${dir}/grouped.db`);
+const grouped = await openStore(`sqlite:${dir}/grouped.db`);
 
 Deno.bench(
   `${PUTS} puts, one transaction each (node:sqlite)`,
@@ -38,7 +38,7 @@ Deno.bench(
 );
 
 Deno.bench(
-  `${PUTS} concurrent puts, group commit (SqliteStore)`,
+  `${PUTS} concurrent puts, group commit (the SQLite store)`,
   { group: "inbox", n: 10, warmup: 2 },
   async () => {
     await Promise.all(

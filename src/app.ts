@@ -1,25 +1,29 @@
 /**
- * The running sluice: wires settings, store, rules, sources, dispatcher, executor and HTTP server;
- * starts, reloads rules and stops them in the right order. Every arrow of the pipeline is a call
- * made here or in the parts built here.
+ * The running sluice: wires settings, store, rules, inbox, sources, dispatcher, executor and the
+ * HTTP server; starts, reloads rules and stops them in the right order. What is counted and
+ * logged is decided in `observe/pipeline.ts`; this file only connects the parts.
  */
 import type { Action } from "./actions/action.ts";
 import { actionSpecs } from "./actions/catalog.ts";
 import { createActions } from "./actions/registry.ts";
 import type { Settings } from "./config/settings.ts";
 import { Dispatcher } from "./dispatch/dispatcher.ts";
+import { isKnownEventPattern } from "./event/catalogue.ts";
 import { Executor } from "./executor/executor.ts";
+import { Inbox } from "./inbox/inbox.ts";
 import { buildServer } from "./ingress/server.ts";
 import type { SnsTestOptions } from "./ingress/sns/handler.ts";
 import { createSqsClient } from "./ingress/sqs/client.ts";
 import { SqsPoller } from "./ingress/sqs/poller.ts";
+import { cached } from "./observe/cached.ts";
 import type { Logger } from "./observe/log.ts";
 import { Metrics } from "./observe/metrics.ts";
+import { type PipelineObserver, pipelineObserver } from "./observe/pipeline.ts";
 import { loadRuleSet } from "./rules/load.ts";
 import { type RuleWatcher, watchRules } from "./rules/watch.ts";
 import { formatProblem, type Problem, RuleLoadError } from "./rules/problem.ts";
 import type { RuleSet } from "./rules/rule_set.ts";
-import { openStore, type RuntimeStore } from "./store/open.ts";
+import { openStore, type Store } from "./store/mod.ts";
 import type { EnvLookup } from "./template/env.ts";
 
 /** How the app is wired beyond its settings. */
@@ -38,10 +42,13 @@ interface Parts {
   dispatcher: Dispatcher;
   executor: Executor;
   actions: Map<string, Action>;
-  store: RuntimeStore;
 }
 
 const HOUR_MS = 3_600_000;
+/** How long a store reading behind `/metrics` and `/readyz` is shared. */
+const READING_MS = 1_000;
+/** How long readiness waits for the store to take a write. */
+const PING_TIMEOUT_MS = 2_000;
 
 /** A started sluice. */
 export class App {
@@ -50,26 +57,33 @@ export class App {
   private parts!: Parts;
   private readonly pruneTimer: ReturnType<typeof setInterval>;
   private watcher?: RuleWatcher;
-  /** The Prometheus metrics served on `/metrics`. */
-  readonly metrics = new Metrics();
 
   private constructor(
     readonly settings: Settings,
     private readonly log: Logger,
-    private readonly env?: EnvLookup,
+    readonly store: Store,
+    private readonly env: EnvLookup | undefined,
+    /** The Prometheus metrics served on `/metrics`. */
+    readonly metrics: Metrics,
+    private readonly observer: PipelineObserver,
   ) {
     this.pruneTimer = setInterval(() => {
-      this.parts.store.prune().catch((e) => log.error("prune failed", { error: e }));
+      store.prune().catch((e) => log.error("prune failed", { error: e }));
     }, HOUR_MS);
   }
 
   /** Opens the store, loads the rules (refusing to start on any error) and starts serving. */
   static async start(settings: Settings, options: AppOptions): Promise<App> {
     const log = options.log;
-    const store = await openStore(settings.store, { dedupeWindowMs: settings.dedupeWindowMs });
-    const app = new App(settings, log, options.env);
+    const metrics = new Metrics();
+    const observer = pipelineObserver(metrics, log);
+    const store = await openStore(settings.store, {
+      dedupeWindowMs: settings.dedupeWindowMs,
+      onError: (e) => observer.storeFailed(e),
+    });
+    const app = new App(settings, log, store, options.env, metrics, observer);
     try {
-      await store.reclaimLeases?.();
+      if (store.exclusive) await store.reclaimLeases();
       const loaded = await loadRuleSet([settings.rulesDir], { env: options.env });
       for (const p of loaded.problems) log.warn("rule warning", { problem: formatProblem(p) });
       log.info("rules loaded", {
@@ -84,7 +98,7 @@ export class App {
           hint: "set STREAM_API_KEY and STREAM_API_SECRET",
         });
       }
-      app.parts = await app.build(store, options);
+      app.parts = await app.build(options);
       app.parts.dispatcher.start();
       app.parts.executor.start();
       for (const p of app.parts.pollers) p.start();
@@ -101,8 +115,8 @@ export class App {
     }
   }
 
-  private async build(store: RuntimeStore, options: AppOptions): Promise<Parts> {
-    const { settings, log, metrics } = this;
+  private async build(options: AppOptions): Promise<Parts> {
+    const { settings, log, metrics, store, observer } = this;
     const owner = `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
     const actions = createActions({
       http: { maxConcurrencyPerHost: settings.http.maxConcurrencyPerHost },
@@ -118,23 +132,8 @@ export class App {
       concurrency: settings.executor.concurrency,
       leaseMs: settings.executor.leaseMs,
       secretKeys: (type) => actionSpecs.find((s) => s.name === type)?.secretKeys ?? [],
-      onAttempt: (d, r) => {
-        metrics.deliveries.inc({ rule: d.rule, action: d.actionType, outcome: r.kind });
-        metrics.deliveryDuration.observe(r.attempt.durationMs / 1000, { action: d.actionType });
-        log[r.kind === "done" ? "debug" : r.kind === "retry" ? "info" : "warn"](
-          `delivery ${r.kind}`,
-          {
-            delivery_id: d.id,
-            event_id: d.eventId,
-            rule: d.rule,
-            action: d.actionType,
-            attempt: d.attempts + 1,
-            status: r.attempt.status,
-            error: r.attempt.error,
-          },
-        );
-      },
-      onError: (e) => log.error("executor error", { error: e }),
+      onAttempt: (d, r) => observer.attempted(d, r),
+      onError: (e) => observer.executorFailed(e),
     });
     const dispatcher = new Dispatcher(store, () => this.rules, {
       owner,
@@ -144,48 +143,45 @@ export class App {
         http: settings.http.ratePerHostPerSecond && 1000 / settings.http.ratePerHostPerSecond,
       },
       onDispatched: (report) => {
-        for (const m of report.evaluation.matches) metrics.ruleMatches.inc({ rule: m.rule.name });
-        log.debug("event dispatched", {
-          event_id: report.event.id,
-          type: report.event.type,
-          matched: report.evaluation.matches.map((m) => m.rule.name),
-          throttled: report.throttled,
-          errors: report.evaluation.errors.map((e) => e.message),
-        });
+        observer.dispatched(report);
         executor.wake();
       },
-      onError: (e) => log.error("dispatch error", { error: e }),
+      onError: (e) => observer.dispatchFailed(e),
     });
+    const inbox = new Inbox({
+      store,
+      handoff: dispatcher,
+      observer: observer.inbox,
+      isKnownType: isKnownEventPattern,
+    });
+    const stats = cached(() => store.stats(), READING_MS);
     const pollers: SqsPoller[] = [];
     for (const queueUrl of settings.sqs.queues) {
       pollers.push(
         new SqsPoller({
           queueUrl,
           client: await createSqsClient(queueUrl),
+          inbox,
           store,
           log,
           maxBodyBytes: settings.maxBodyBytes,
-          dispatch: dispatcher,
           pollers: settings.sqs.pollersPerQueue,
           waitSeconds: settings.sqs.waitSeconds,
           visibilitySeconds: settings.sqs.visibilitySeconds,
           maxPending: settings.sqs.maxPending,
-          onMessage: (outcome, type) =>
-            metrics.events.inc({ source: "sqs", type: type ?? "", outcome }),
         }),
       );
     }
-    const ingress = { store, maxBodyBytes: settings.maxBodyBytes, log, dispatch: dispatcher };
     metrics.gaugeGroup([
       { name: "sluice_queue_depth", help: "Deliveries waiting or running." },
       { name: "sluice_pending_events", help: "Accepted events not yet dispatched." },
       { name: "sluice_dead_letters", help: "Dead-lettered deliveries." },
     ], async () => {
-      const stats = await store.stats();
+      const s = await stats();
       return {
-        sluice_queue_depth: stats.pendingDeliveries,
-        sluice_pending_events: stats.pendingEvents,
-        sluice_dead_letters: stats.deadLetters,
+        sluice_queue_depth: s.pendingDeliveries,
+        sluice_pending_events: s.pendingEvents,
+        sluice_dead_letters: s.deadLetters,
       };
     });
     metrics.gauge({
@@ -193,6 +189,7 @@ export class App {
       help: "Errors found by the last rule load or reload (0 when the rules are valid).",
       read: () => this.lastLoadProblems.filter((p) => p.severity === "error").length,
     });
+    const ready = cached(() => this.readiness(pollers), READING_MS);
     const handler = buildServer({
       metrics,
       admin: {
@@ -203,19 +200,14 @@ export class App {
         reload: () => this.reload(),
       },
       log,
-      ready: () => this.readiness(),
-      webhook: {
-        ...ingress,
-        apps: settings.apps,
-        onResult: (outcome, type) =>
-          metrics.events.inc({ source: "webhook", type: type ?? "", outcome }),
-      },
+      ready,
+      webhook: { inbox, apps: settings.apps, maxBodyBytes: settings.maxBodyBytes, log },
       sns: {
-        ...ingress,
+        inbox,
         topics: settings.snsTopics,
+        maxBodyBytes: settings.maxBodyBytes,
+        log,
         test: options.snsTest,
-        onResult: (outcome, type) =>
-          metrics.events.inc({ source: "sns", type: type ?? "", outcome }),
       },
     });
     const server = Deno.serve({
@@ -223,24 +215,21 @@ export class App {
       port: settings.listen.port,
       onListen: () => {},
     }, handler.fetch);
-    return { server, pollers, dispatcher, executor, actions, store };
+    return { server, pollers, dispatcher, executor, actions };
   }
 
-  /** Ready once rules are loaded, the store answers and every queue can be polled. */
-  private async readiness(): Promise<{ ready: boolean; detail?: Record<string, unknown> }> {
+  /** Ready once rules are loaded, the store takes writes and every queue can be polled. */
+  private async readiness(
+    pollers: SqsPoller[],
+  ): Promise<{ ready: boolean; detail?: Record<string, unknown> }> {
     try {
-      await this.parts.store.stats();
+      await withTimeout(this.store.ping(), PING_TIMEOUT_MS, "the store did not take a write");
     } catch (e) {
       return { ready: false, detail: { store: e instanceof Error ? e.message : String(e) } };
     }
-    const failing = this.parts.pollers.map((p) => p.health).filter((h) => !h.healthy);
+    const failing = pollers.map((p) => p.health).filter((h) => !h.healthy);
     if (failing.length) return { ready: false, detail: { queues: failing } };
     return { ready: true };
-  }
-
-  /** The store the app runs on. */
-  get store(): RuntimeStore {
-    return this.parts.store;
   }
 
   /** `http://host:port` of the running server. */
@@ -279,7 +268,7 @@ export class App {
    * deliveries for up to `graceMs`, and closes the store.
    */
   async stop(graceMs = 10_000): Promise<void> {
-    const { server, pollers, dispatcher, executor, actions, store } = this.parts;
+    const { server, pollers, dispatcher, executor, actions } = this.parts;
     this.log.info("stopping", { grace_ms: graceMs });
     clearInterval(this.pruneTimer);
     this.watcher?.close();
@@ -287,7 +276,15 @@ export class App {
     await dispatcher.stop();
     await executor.stop(graceMs);
     for (const action of actions.values()) await action.close?.();
-    await store.close();
+    await this.store.close();
     this.log.info("stopped");
   }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -152,7 +152,7 @@ Deno.test(
           assertEquals(await sluice.stop(), 0);
         }
         const db = new DatabaseSync(`${dir}/data/sluice.db`);
-        const stored = db.prepare("SELECT COUNT(*) AS n FROM events").get()!.n as number;
+        const stored = db.prepare("SELECT COUNT(*) AS n FROM sluice_events").get()!.n as number;
         db.close();
         assertEquals(stored, accepted, "only accepted requests were stored");
         console.log(

@@ -111,10 +111,10 @@ Deno.test("bad requests: 401, 413, 400 as specified; refused requests store noth
         413,
         "decompressed body is larger",
       );
-      assertEquals(count(dir, "events"), 0, "nothing refused is stored");
+      assertEquals(count(dir, "sluice_events"), 0, "nothing refused is stored");
       await expect(await postWebhook(sluice.url, "{not json"), 400, "not JSON; kept in quarantine");
       await expect(await postWebhook(sluice.url, '{"type": 5}'), 400, 'no string "type"');
-      assertEquals([count(dir, "events"), count(dir, "quarantine")], [0, 2]);
+      assertEquals([count(dir, "sluice_events"), count(dir, "sluice_quarantine")], [0, 2]);
       await new Promise((r) => setTimeout(r, 100));
       assertEquals(sink.requests.length, 0);
     } finally {

@@ -15,9 +15,7 @@ import { parseArgs } from "node:util";
 import { createActions } from "../../src/actions/registry.ts";
 import { Dispatcher } from "../../src/dispatch/dispatcher.ts";
 import { Executor } from "../../src/executor/executor.ts";
-import { PostgresStore } from "../../src/store/postgres.ts";
-import { SqliteStore } from "../../src/store/sqlite.ts";
-import type { Store } from "../../src/store/store.ts";
+import { openStore as open, type Store } from "../../src/store/mod.ts";
 import { projectRoot } from "../../test/support/cli.ts";
 import { freshSchema } from "../../test/support/postgres.ts";
 import { ruleSetFrom } from "../../test/support/rules.ts";
@@ -65,10 +63,10 @@ async function bare(): Promise<number> {
 
 async function openStore(dir: string): Promise<{ store: Store; drop: () => Promise<void> }> {
   if (values.store === "sqlite") {
-    return { store: new SqliteStore(`${dir}/sluice.db`), drop: async () => {} };
+    return { store: await open(`sqlite:${dir}/sluice.db`), drop: async () => {} };
   }
   const { schema, drop } = await freshSchema(values.store);
-  return { store: await PostgresStore.open(values.store, { schema }), drop };
+  return { store: await open(values.store, { schema }), drop };
 }
 
 /**

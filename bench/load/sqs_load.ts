@@ -10,7 +10,8 @@ import { parseArgs } from "node:util";
 import { createSqsClient } from "../../src/ingress/sqs/client.ts";
 import { SqsPoller } from "../../src/ingress/sqs/poller.ts";
 import { Logger } from "../../src/observe/log.ts";
-import { SqliteStore } from "../../src/store/sqlite.ts";
+import { Inbox } from "../../src/inbox/inbox.ts";
+import { openStore } from "../../src/store/mod.ts";
 import { projectRoot } from "../../test/support/cli.ts";
 import { sdkTestEnv } from "../../test/support/fake_sqs.ts";
 
@@ -71,8 +72,9 @@ async function baseline(): Promise<number> {
 
 async function sluice(): Promise<number> {
   const dir = await Deno.makeTempDir({ prefix: "sluice-sqs-bench-" });
-  const store = new SqliteStore(`${dir}/sluice.db`);
+  const store = await openStore(`sqlite:${dir}/sluice.db`);
   const poller = new SqsPoller({
+    inbox: new Inbox({ store }),
     queueUrl: queueUrl("sluice"),
     client: await createSqsClient(queueUrl("sluice")),
     store,

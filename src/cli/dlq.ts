@@ -2,8 +2,8 @@
 import { actionSpecs } from "../actions/catalog.ts";
 import { loadSettings } from "../config/load.ts";
 import { redactParams } from "../observe/redact.ts";
-import { openStore } from "../store/open.ts";
-import type { DeadLetter, Store } from "../store/store.ts";
+import type { DeadLetter } from "../delivery/model.ts";
+import { openStore, type Store } from "../store/mod.ts";
 import { type Command, EXIT_FAILED, EXIT_OK, parseFlags, UsageError } from "./command.ts";
 
 const secretKeys = new Map(actionSpecs.map((s) => [s.name, s.secretKeys ?? []]));

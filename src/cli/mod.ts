@@ -1,7 +1,7 @@
 /** The `sluice` command line: finds the command, prints help, maps errors to exit statuses. */
 import { ConfigError } from "../config/load.ts";
 import { PathNotFoundError } from "../rules/files.ts";
-import { StoreUrlError } from "../store/open.ts";
+import { StoreUrlError } from "../store/mod.ts";
 import { type Command, EXIT_OK, EXIT_USAGE, UsageError } from "./command.ts";
 import { dlqCommand } from "./dlq.ts";
 import { eventsCommand } from "./events.ts";

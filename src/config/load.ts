@@ -8,7 +8,7 @@ import { parseDuration } from "../rules/duration.ts";
 import { formatProblem } from "../rules/problem.ts";
 import { compileSchemaCheck } from "../rules/schema_check.ts";
 import { SourceFile } from "../rules/source.ts";
-import { SEVEN_DAYS_MS } from "../store/store.ts";
+import { SEVEN_DAYS_MS } from "../store/roles.ts";
 import { configSchema } from "./schema.ts";
 import type { Settings, StreamApp } from "./settings.ts";
 

@@ -4,11 +4,14 @@
  * event stored but not dispatched before a crash is claimed again after it; deliveries are keyed
  * so that a second dispatch creates none.
  */
+import type { DecisionRecord } from "../delivery/decision.ts";
 import type { Envelope, StreamEvent } from "../event/envelope.ts";
 import { Wakeup } from "../executor/wakeup.ts";
+import type { Handoff } from "../inbox/inbox.ts";
+import type { EventLease, StoredEvent } from "../inbox/model.ts";
 import { evaluateEvent, type Evaluation } from "../rules/evaluate.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
-import type { EventLease, Store, StoredEvent } from "../store/store.ts";
+import type { InboxStore } from "../store/roles.ts";
 import { withSpan } from "../observe/tracing.ts";
 import { planDeliveries, type RateIntervals } from "./plan.ts";
 
@@ -16,7 +19,7 @@ import { planDeliveries, type RateIntervals } from "./plan.ts";
  * Why each rule listening to the event's type did or did not fire, kept with the event for the
  * admin API (the store adds which rules were throttled).
  */
-export function decisionRecord(evaluation: Evaluation): Record<string, unknown> {
+export function decisionRecord(evaluation: Evaluation): DecisionRecord {
   return {
     rules: [
       ...evaluation.matches.map((m) => ({ rule: m.rule.name, fired: true, mode: m.rule.mode })),
@@ -60,15 +63,18 @@ export interface DispatcherOptions {
   onError?: (error: unknown) => void;
 }
 
-/** Moves events from the inbox to deliveries. */
-export class Dispatcher {
+/** Events held in memory at most; past it, accepted events wait in the store to be claimed. */
+const MAX_SUBMITTED = 10_000;
+
+/** Moves events from the inbox to deliveries; the inbox hands it accepted events directly. */
+export class Dispatcher implements Handoff {
   private readonly wakeup = new Wakeup();
   private submitted: { stored: StoredEvent; event: StreamEvent }[] = [];
   private running?: Promise<void>;
   private stopping = false;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<InboxStore, "claimEvents" | "completeDispatch">,
     private readonly rules: () => RuleSet,
     private readonly options: DispatcherOptions,
   ) {}
@@ -78,12 +84,16 @@ export class Dispatcher {
     return { owner: this.options.owner, ms: this.options.leaseMs ?? 30_000 };
   }
 
+  /** Whether one more event fits in memory (the inbox stores it without a lease otherwise). */
+  hasRoom(): boolean {
+    return this.submitted.length < MAX_SUBMITTED;
+  }
+
   /**
-   * Hands over an event ingress has just stored under {@link lease}, already parsed, so it is
-   * dispatched without being read back. Past a backlog limit it is left to the lease's expiry.
+   * Hands over an event the inbox has just stored under {@link lease}, already parsed, so it is
+   * dispatched without being read back.
    */
   submit(stored: StoredEvent, event: StreamEvent): void {
-    if (this.submitted.length >= 10_000) return;
     this.submitted.push({ stored, event });
     this.wakeup.notify();
   }

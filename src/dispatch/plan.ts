@@ -6,7 +6,7 @@
 import { redactText } from "../observe/redact.ts";
 import type { Evaluation } from "../rules/evaluate.ts";
 import { DEFAULT_TIMEOUT_MS, resolveRetryPolicy } from "../executor/retry_policy.ts";
-import type { RulePlan } from "../store/store.ts";
+import type { RulePlan } from "../delivery/model.ts";
 
 /**
  * `<event id>-<action index>-<16 hex of SHA-256(rule name)>`: the same for every attempt and

@@ -4,7 +4,7 @@
  * `max_delay`, and a dead letter once attempts or the retry window run out.
  */
 import type { ActionOutcome } from "../actions/action.ts";
-import type { Delivery, DeliveryResult, RetryPolicy } from "../store/store.ts";
+import type { Delivery, DeliveryResult, RetryPolicy } from "../delivery/model.ts";
 
 /** Full jitter: uniformly random in [0, min(maxDelay, initial × 2^(attempt−1))]. */
 export function backoffDelay(policy: RetryPolicy, attempt: number, random: number): number {

@@ -7,7 +7,8 @@
 import type { Action, ActionOutcome } from "../actions/action.ts";
 import { redactText, redactValues, secretValues } from "../observe/redact.ts";
 import { withSpan } from "../observe/tracing.ts";
-import type { Delivery, DeliveryResult, Store } from "../store/store.ts";
+import type { Delivery, DeliveryResult } from "../delivery/model.ts";
+import type { DeliveryQueue } from "../store/roles.ts";
 import { decideAfterAttempt } from "./backoff.ts";
 import { Wakeup } from "./wakeup.ts";
 
@@ -41,7 +42,7 @@ export class Executor {
   private readonly now: () => number;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: DeliveryQueue,
     private readonly actions: ReadonlyMap<string, Action>,
     private readonly options: ExecutorOptions,
   ) {
@@ -51,7 +52,7 @@ export class Executor {
   /** Starts the workers; with a shared store, other processes' new deliveries wake them too. */
   start(): void {
     this.running ??= this.loop();
-    this.unsubscribe ??= this.store.subscribe?.(() => this.wake()).catch((e) => {
+    this.unsubscribe ??= this.store.subscribe(() => this.wake()).catch((e) => {
       this.options.onError?.(e);
       return async () => {};
     });

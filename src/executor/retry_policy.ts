@@ -1,6 +1,6 @@
 /** Retry policies: the defaults of product.md §6, overridden per action by its `retry` key. */
 import type { RetryOverrides } from "../rules/rule.ts";
-import type { RetryPolicy } from "../store/store.ts";
+import type { RetryPolicy } from "../delivery/model.ts";
 
 /** 6 attempts, 1 s to 5 min apart, within 1 h. */
 export const DEFAULT_RETRY: RetryPolicy = {

@@ -8,7 +8,8 @@ import { actionSpecs } from "../actions/catalog.ts";
 import { redactParams } from "../observe/redact.ts";
 import { formatProblem, type Problem } from "../rules/problem.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
-import type { DeadLetter, Delivery, DeliveryStatus, Store } from "../store/store.ts";
+import type { DeadLetter, Delivery, DeliveryStatus } from "../delivery/model.ts";
+import type { Store } from "../store/mod.ts";
 
 /** What the admin API reads and does. */
 export interface AdminDeps {

@@ -6,24 +6,19 @@
  */
 import type { Context } from "hono";
 import type { StreamApp } from "../config/settings.ts";
-import { isKnownEventPattern } from "../event/catalogue.ts";
-import { isStreamEvent, type StreamEvent } from "../event/envelope.ts";
+import { isStreamEvent } from "../event/envelope.ts";
+import type { Inbox } from "../inbox/inbox.ts";
 import type { Logger } from "../observe/log.ts";
-import type { EventLease, Store, StoredEvent } from "../store/store.ts";
 import { BadGzipError, BodyTooLargeError, gunzipLimited, isGzip } from "../event/compression.ts";
 import { readRequestBody } from "./body.ts";
 import { verifyStreamSignature } from "./stream_signature.ts";
 
 /** What the webhook endpoint needs. */
 export interface StreamWebhookDeps {
-  store: Store;
+  inbox: Inbox;
   apps: readonly StreamApp[];
   maxBodyBytes: number;
   log: Logger;
-  /** Called with the outcome of every request (metrics). */
-  onResult?: (outcome: WebhookOutcome, type?: string) => void;
-  /** Where accepted events go next: stored under `lease`, then handed over parsed. */
-  dispatch?: { lease: EventLease; submit(stored: StoredEvent, event: StreamEvent): void };
 }
 
 /** How a webhook request ended. */
@@ -46,7 +41,7 @@ export function streamWebhookHandler(deps: StreamWebhookDeps) {
     status: 400 | 401 | 413 | 500,
     error: string,
   ) => {
-    deps.onResult?.(outcome);
+    deps.inbox.refused("webhook", outcome);
     deps.log.info("webhook refused", { status, error, webhook_id: c.req.header("x-webhook-id") });
     return c.json({ error }, status);
   };
@@ -81,30 +76,19 @@ export function streamWebhookHandler(deps: StreamWebhookDeps) {
     }
     if (!isStreamEvent(event)) {
       const reason = event === undefined ? "body is not JSON" : 'body has no string "type"';
-      const id = await deps.store.quarantine({ source: "webhook", reason, body: text });
-      deps.log.warn("webhook quarantined", { quarantine_id: id, reason });
-      return refuse(c, "bad_request", 400, `${reason}; kept in quarantine as ${id}`);
+      const id = await deps.inbox.quarantine("webhook", reason, text);
+      return c.json({ error: `${reason}; kept in quarantine as ${id}` }, 400);
     }
 
-    if (!isKnownEventPattern(event.type)) {
-      deps.log.info("unknown event type accepted", { type: event.type });
-    }
     const webhookId = c.req.header("x-webhook-id") || undefined;
     const attempt = Number(c.req.header("x-webhook-attempt") ?? 1);
-    const { id, duplicate, receivedAt } = await deps.store.putEvent({
+    const { id, duplicate } = await deps.inbox.accept({
       source: "webhook",
       dedupeId: webhookId,
-      type: event.type,
-      body: text,
+      event,
+      json: text,
       meta: { webhook_id: webhookId, attempt: Number.isFinite(attempt) ? attempt : 1 },
-    }, deps.dispatch?.lease);
-    if (!duplicate) {
-      deps.dispatch?.submit(
-        { id, source: "webhook", type: event.type, body: text, receivedAt },
-        event,
-      );
-    }
-    deps.onResult?.(duplicate ? "duplicate" : "accepted", event.type);
+    });
     deps.log.debug(duplicate ? "webhook duplicate" : "webhook accepted", {
       event_id: id,
       type: event.type,

@@ -95,6 +95,22 @@ export class Metrics {
     "sluice_rule_reloads_total",
     "Rule reloads by outcome (ok, or failed: the last good rules kept running).",
   );
+  readonly storeErrors = new Counter(
+    "sluice_store_errors_total",
+    "Store operations that failed (a write or read the database refused or could not answer).",
+  );
+  readonly dispatchFailures = new Counter(
+    "sluice_dispatch_failures_total",
+    "Dispatch batches that failed; their events are claimed again, and quarantined after 5 tries.",
+  );
+  readonly unknownTypes = new Counter(
+    "sluice_unknown_event_types_total",
+    "Accepted events whose type the catalogue does not know (routed like any other).",
+  );
+  readonly handoffFull = new Counter(
+    "sluice_dispatch_backlog_full_total",
+    "Accepted events left in the store because the dispatcher's in-memory backlog was full.",
+  );
   private readonly groups: GaugeGroup[] = [];
   private readonly started = Date.now();
 
@@ -119,6 +135,10 @@ export class Metrics {
       this.deliveries,
       this.deliveryDuration,
       this.ruleReloads,
+      this.storeErrors,
+      this.dispatchFailures,
+      this.unknownTypes,
+      this.handoffFull,
     ].map((m) => m.render());
     const memory = Deno.memoryUsage();
     const process: GaugeGroup = {

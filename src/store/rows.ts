@@ -1,15 +1,8 @@
-/** Mapping between table rows (SQLite and PostgreSQL share column names) and the store's records. */
+/** Mapping between table rows (both databases share the tables) and the domain's records. */
+import type { AttemptRecord, Delivery, DeliveryStatus } from "../delivery/model.ts";
 import type { EventSource } from "../event/envelope.ts";
-import type {
-  AttemptRecord,
-  Delivery,
-  DeliveryStatus,
-  NewDelivery,
-  QuarantinedBody,
-  StoredEvent,
-} from "./store.ts";
-
-type Row = Record<string, unknown>;
+import type { QuarantinedBody, StoredEvent } from "../inbox/model.ts";
+import type { Row } from "./driver.ts";
 
 /** An `events` row as a {@link StoredEvent}. */
 export function eventFromRow(r: Row): StoredEvent {
@@ -45,30 +38,6 @@ export function deliveryFromRow(r: Row): Delivery {
     firstAt: r.first_at as number,
     lastError: (r.last_error as string | null) ?? undefined,
   };
-}
-
-/** The bind values of a new `deliveries` row, in the order of the insert statement. */
-export function deliveryValues(eventId: string, d: NewDelivery, now: number) {
-  const status = d.mode === "shadow" ? "shadow" : d.renderError ? "dead" : "pending";
-  return [
-    eventId,
-    d.rule,
-    d.actionIndex,
-    d.actionType,
-    d.idempotencyKey,
-    d.mode,
-    d.params === null ? null : JSON.stringify(d.params),
-    d.renderError ?? null,
-    JSON.stringify(d.retry),
-    d.timeoutMs,
-    d.rate?.key ?? null,
-    d.rate?.intervalMs ?? null,
-    status,
-    now,
-    now,
-    d.renderError ?? null,
-    now,
-  ] as const;
 }
 
 /** A `quarantine` row as a {@link QuarantinedBody}. */

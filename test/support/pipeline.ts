@@ -7,15 +7,15 @@ import { type ActionSettings, createActions } from "../../src/actions/registry.t
 import type { RateIntervals } from "../../src/dispatch/plan.ts";
 import { Dispatcher, type DispatchReport } from "../../src/dispatch/dispatcher.ts";
 import { Executor } from "../../src/executor/executor.ts";
-import { SqliteStore } from "../../src/store/sqlite.ts";
 import type { StreamEvent } from "../../src/event/envelope.ts";
-import type { Delivery, DeliveryResult } from "../../src/store/store.ts";
+import type { Delivery, DeliveryResult } from "../../src/delivery/model.ts";
+import { openStore, type Store } from "../../src/store/mod.ts";
 import { ManualClock } from "./clock.ts";
 import { ruleSetFrom } from "./rules.ts";
 
 /** A running pipeline and what it did. */
 export interface Pipeline {
-  store: SqliteStore;
+  store: Store;
   clock: ManualClock;
   attempts: { delivery: Delivery; result: DeliveryResult }[];
   reports: DispatchReport[];
@@ -39,7 +39,7 @@ export async function startPipeline(
   options: PipelineOptions = {},
 ): Promise<Pipeline> {
   const clock = new ManualClock(Date.now());
-  const store = new SqliteStore(":memory:", { now: clock.now });
+  const store = await openStore("sqlite::memory:", { now: clock.now });
   const rules = await ruleSetFrom(files, env);
   const reports: DispatchReport[] = [];
   const attempts: Pipeline["attempts"] = [];

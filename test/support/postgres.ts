@@ -4,8 +4,7 @@
  * are skipped locally and fail under CI=true, so CI never silently skips them.
  */
 import postgres from "postgres";
-import { PostgresStore } from "../../src/store/postgres.ts";
-import type { StoreOptions } from "../../src/store/store.ts";
+import { openStore, type Store, type StoreOptions } from "../../src/store/mod.ts";
 
 /** The test server's URL, if there is one. */
 export const postgresUrl = Deno.env.get("SLUICE_TEST_POSTGRES_URL");
@@ -44,13 +43,13 @@ export async function freshSchema(
   };
 }
 
-/** A PostgresStore on a fresh schema; closing it drops the schema. */
+/** A store on PostgreSQL, in a fresh schema; closing it drops the schema. */
 export async function openTestPostgresStore(
   url: string,
   options: StoreOptions = {},
-): Promise<PostgresStore> {
+): Promise<Store> {
   const { schema, drop } = await freshSchema(url);
-  const store = await PostgresStore.open(url, { ...options, schema });
+  const store = await openStore(url, { ...options, schema });
   const close = store.close.bind(store);
   store.close = async () => {
     await close();

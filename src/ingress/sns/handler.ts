@@ -7,9 +7,8 @@
  */
 import type { Context } from "hono";
 import { decodeSnsMessage, UndecodableMessageError } from "../../event/decode.ts";
-import type { StreamEvent } from "../../event/envelope.ts";
+import type { Inbox, IntakeOutcome } from "../../inbox/inbox.ts";
 import type { Logger } from "../../observe/log.ts";
-import type { EventLease, Store, StoredEvent } from "../../store/store.ts";
 import { readRequestBody } from "../body.ts";
 import { BodyTooLargeError } from "../../event/compression.ts";
 import { CertificateCache, CertificateFetchError, checkSnsUrl, SNS_HOST } from "./certificate.ts";
@@ -27,12 +26,10 @@ export interface SnsTestOptions {
 
 /** What the SNS endpoint needs. */
 export interface SnsDeps {
-  store: Store;
+  inbox: Inbox;
   topics: readonly string[];
   maxBodyBytes: number;
   log: Logger;
-  dispatch?: { lease: EventLease; submit(stored: StoredEvent, event: StreamEvent): void };
-  onResult?: (outcome: string, type?: string) => void;
   test?: SnsTestOptions;
 }
 
@@ -44,12 +41,11 @@ export function snsHandler(deps: SnsDeps) {
   const topics = new Set(deps.topics);
   const answer = (
     c: Context,
-    outcome: string,
+    outcome: Exclude<IntakeOutcome, "accepted" | "duplicate" | "quarantined">,
     status: 200 | 400 | 401 | 403 | 413 | 502 | 503,
     body: object,
-    type?: string,
   ) => {
-    deps.onResult?.(outcome, type);
+    deps.inbox.refused("sns", outcome);
     if (status !== 200) deps.log.info("sns refused", { status, ...body });
     return c.json(body, status);
   };
@@ -124,33 +120,16 @@ export function snsHandler(deps: SnsDeps) {
       decoded = await decodeSnsMessage(message.Message, deps.maxBodyBytes);
     } catch (e) {
       if (!(e instanceof UndecodableMessageError)) throw e;
-      const id = await deps.store.quarantine({
-        source: "sns",
-        reason: e.reason,
-        body: message.Message,
-      });
-      deps.log.warn("sns message quarantined", { quarantine_id: id, reason: e.reason });
-      return answer(c, "bad_request", 400, { error: `${e.reason}; kept in quarantine as ${id}` });
+      const id = await deps.inbox.quarantine("sns", e.reason, message.Message);
+      return c.json({ error: `${e.reason}; kept in quarantine as ${id}` }, 400);
     }
-    const { id, duplicate, receivedAt } = await deps.store.putEvent({
+    const { id, duplicate } = await deps.inbox.accept({
       source: "sns",
       dedupeId: message.MessageId,
-      type: decoded.event.type,
-      body: decoded.json,
+      event: decoded.event,
+      json: decoded.json,
       meta: { topic: message.TopicArn },
-    }, deps.dispatch?.lease);
-    if (!duplicate) {
-      deps.dispatch?.submit(
-        { id, source: "sns", type: decoded.event.type, body: decoded.json, receivedAt },
-        decoded.event,
-      );
-    }
-    return answer(
-      c,
-      duplicate ? "duplicate" : "accepted",
-      200,
-      duplicate ? { id, duplicate: true } : { id },
-      decoded.event.type,
-    );
+    });
+    return c.json(duplicate ? { id, duplicate: true } : { id }, 200);
   }
 }

@@ -6,19 +6,20 @@
  * Errors are logged with the queue and retried with backoff; `health` feeds `/readyz`.
  */
 import { decodeMessage, UndecodableMessageError } from "../../event/decode.ts";
-import type { StreamEvent } from "../../event/envelope.ts";
+import type { Inbox } from "../../inbox/inbox.ts";
 import type { Logger } from "../../observe/log.ts";
-import type { EventLease, Store, StoredEvent } from "../../store/store.ts";
+import type { Maintenance } from "../../store/roles.ts";
 import type { QueueClient, QueueMessage } from "./client.ts";
 
 /** Poller settings. */
 export interface SqsPollerOptions {
   queueUrl: string;
   client: QueueClient;
-  store: Store;
+  inbox: Inbox;
+  /** The backlog, read before each receive (polling pauses above `maxPending`). */
+  store: Pick<Maintenance, "stats">;
   log: Logger;
   maxBodyBytes: number;
-  dispatch?: { lease: EventLease; submit(stored: StoredEvent, event: StreamEvent): void };
   /** Concurrent long polls on the queue; default 1. */
   pollers?: number;
   /** Long-poll wait, 1–20 s; default 20. */
@@ -27,8 +28,6 @@ export interface SqsPollerOptions {
   visibilitySeconds?: number;
   /** Pending events or deliveries above which receiving stops; default 10,000. */
   maxPending?: number;
-  /** Called for every message: stored, duplicate, quarantined or failed (metrics). */
-  onMessage?: (outcome: string, type?: string) => void;
 }
 
 /** Whether the queue can be polled, and the last error if not. */
@@ -148,26 +147,16 @@ export class SqsPoller {
 
   /** Whether the message is stored or quarantined (and so may be deleted). */
   private async keep(m: QueueMessage): Promise<boolean> {
-    const { store, log, queueUrl } = this.options;
+    const { inbox, log, queueUrl } = this.options;
     try {
       const decoded = await decodeMessage(m.body, this.options.maxBodyBytes);
-      const { id, duplicate, receivedAt } = await store.putEvent({
+      const { id, duplicate } = await inbox.accept({
         source: "sqs",
         dedupeId: decoded.snsMessageId ?? m.id,
-        type: decoded.event.type,
-        body: decoded.json,
+        event: decoded.event,
+        json: decoded.json,
         meta: { queue: queueUrl, message_id: m.id, receive_count: m.receiveCount },
-      }, this.options.dispatch?.lease);
-      if (!duplicate) {
-        this.options.dispatch?.submit({
-          id,
-          source: "sqs",
-          type: decoded.event.type,
-          body: decoded.json,
-          receivedAt,
-        }, decoded.event);
-      }
-      this.options.onMessage?.(duplicate ? "duplicate" : "accepted", decoded.event.type);
+      });
       log.debug(duplicate ? "sqs duplicate" : "sqs message stored", {
         queue: queueUrl,
         message_id: m.id,
@@ -176,6 +165,7 @@ export class SqsPoller {
       return true;
     } catch (e) {
       if (!(e instanceof UndecodableMessageError)) {
+        inbox.refused("sqs", "error");
         log.error("sqs message not stored; it will come back", {
           queue: queueUrl,
           message_id: m.id,
@@ -184,8 +174,7 @@ export class SqsPoller {
         return false;
       }
       try {
-        const id = await store.quarantine({ source: "sqs", reason: e.reason, body: m.body });
-        this.options.onMessage?.("quarantined");
+        const id = await inbox.quarantine("sqs", e.reason, m.body);
         log.warn("sqs message quarantined", {
           queue: queueUrl,
           message_id: m.id,

@@ -1,18 +1,23 @@
 import postgres from "postgres";
-import { assertEquals, assertOk } from "../../test/support/assert.ts";
-import { freshSchema, postgresTest } from "../../test/support/postgres.ts";
-import { PostgresGroupCommit } from "./postgres_group_commit.ts";
+import { assertEquals, assertOk } from "../../../test/support/assert.ts";
+import { freshSchema, postgresTest } from "../../../test/support/postgres.ts";
+import { PostgresGroupCommit } from "./group_commit.ts";
 
 /** A group commit on a fresh schema with one table `t (v text)`. */
 async function withGroupCommit(
   url: string,
-  fn: (writes: PostgresGroupCommit, sql: postgres.Sql) => Promise<void>,
+  fn: (writes: PostgresGroupCommit<postgres.TransactionSql>, sql: postgres.Sql) => Promise<void>,
 ) {
   const { schema, drop } = await freshSchema(url);
   const sql = postgres(url, { max: 4, onnotice: () => {}, connection: { search_path: schema } });
   try {
     await sql`CREATE TABLE t (v text)`;
-    await fn(new PostgresGroupCommit(sql), sql);
+    await fn(
+      new PostgresGroupCommit<postgres.TransactionSql>((f) =>
+        sql.begin(f) as Promise<Awaited<ReturnType<typeof f>>>
+      ),
+      sql,
+    );
   } finally {
     await sql.end();
     await drop();

@@ -1,7 +1,9 @@
-/** The SQLite schema, as numbered migrations applied in order (tracked in `PRAGMA user_version`). */
-
-/** Each entry moves the schema one version up. Never edit a shipped entry; append a new one. */
-export const sqliteMigrations: readonly string[] = [
+/**
+ * The SQLite schema as it was before the store core: numbered migrations (tracked in `PRAGMA
+ * user_version`), ending with the one that renames the tables to the `sluice_*` names PostgreSQL
+ * uses. Later migrations are shared (`../schema.ts`). Never edit a shipped entry.
+ */
+export const sqliteLegacyMigrations: readonly string[] = [
   `
   CREATE TABLE events (
     id TEXT PRIMARY KEY,
@@ -78,5 +80,38 @@ export const sqliteMigrations: readonly string[] = [
   `,
   `
   ALTER TABLE events ADD COLUMN decision TEXT;
+  `,
+  `
+  ALTER TABLE events RENAME TO sluice_events;
+  DROP INDEX events_pending;
+  DROP INDEX events_type;
+  CREATE INDEX sluice_events_pending ON sluice_events (received_at) WHERE dispatched_at IS NULL;
+  CREATE INDEX sluice_events_type ON sluice_events (type, received_at);
+
+  ALTER TABLE deliveries RENAME TO sluice_deliveries;
+  DROP INDEX deliveries_due;
+  DROP INDEX deliveries_dead;
+  DROP INDEX deliveries_event;
+  CREATE INDEX sluice_deliveries_due ON sluice_deliveries (next_at) WHERE status = 'pending';
+  CREATE INDEX sluice_deliveries_dead ON sluice_deliveries (id) WHERE status = 'dead';
+  CREATE INDEX sluice_deliveries_event ON sluice_deliveries (event_id);
+
+  CREATE TABLE sluice_attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    delivery_id INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    status INTEGER,
+    error TEXT
+  );
+  INSERT INTO sluice_attempts (delivery_id, at, duration_ms, outcome, status, error)
+    SELECT delivery_id, at, duration_ms, outcome, status, error FROM attempts ORDER BY rowid;
+  DROP TABLE attempts;
+  CREATE INDEX sluice_attempts_delivery ON sluice_attempts (delivery_id);
+
+  ALTER TABLE throttles RENAME TO sluice_throttles;
+  ALTER TABLE rate_limits RENAME TO sluice_rate_limits;
+  ALTER TABLE quarantine RENAME TO sluice_quarantine;
   `,
 ];

@@ -1,4 +1,5 @@
-import { openTestPostgresStore, postgresUrl } from "../../test/support/postgres.ts";
+/** The store contract on PostgreSQL (skipped without SLUICE_TEST_POSTGRES_URL; fails under CI=true). */
+import { openTestPostgresStore, postgresUrl } from "../support/postgres.ts";
 import { storeContract } from "./contract.ts";
 
 if (postgresUrl) {

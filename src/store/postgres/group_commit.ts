@@ -8,11 +8,11 @@
  * failing one fails.
  */
 import { setImmediate } from "node:timers";
-import type postgres from "postgres";
 
-type Tx = postgres.TransactionSql;
+/** Runs `fn` in a transaction of its own on the pool, committing when it resolves. */
+export type Begin<Tx> = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
 
-interface PendingWrite {
+interface PendingWrite<Tx> {
   fn: (tx: Tx) => Promise<unknown>;
   ordered: boolean;
   resolve: (value: unknown) => void;
@@ -20,13 +20,13 @@ interface PendingWrite {
 }
 
 /** Batches writes into shared transactions on one connection pool. */
-export class PostgresGroupCommit {
-  private queue: PendingWrite[] = [];
+export class PostgresGroupCommit<Tx> {
+  private queue: PendingWrite<Tx>[] = [];
   private inFlight = 0;
   private scheduled = false;
 
   constructor(
-    private readonly sql: postgres.Sql,
+    private readonly begin: Begin<Tx>,
     private readonly maxBatch = 100,
     private readonly maxInFlight = 4,
   ) {}
@@ -58,9 +58,9 @@ export class PostgresGroupCommit {
     }
   }
 
-  private async commit(batch: PendingWrite[]) {
+  private async commit(batch: PendingWrite<Tx>[]) {
     try {
-      const results = await this.sql.begin(async (tx) => {
+      const results = await this.begin(async (tx) => {
         let chain: Promise<unknown> = Promise.resolve();
         const settled = await Promise.allSettled(batch.map((op) => {
           if (!op.ordered) return op.fn(tx);
@@ -78,7 +78,7 @@ export class PostgresGroupCommit {
     } catch {
       for (const op of batch) {
         try {
-          op.resolve(await this.sql.begin((tx) => op.fn(tx)));
+          op.resolve(await this.begin((tx) => op.fn(tx)));
         } catch (e) {
           op.reject(e);
         }

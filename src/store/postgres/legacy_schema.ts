@@ -1,7 +1,9 @@
-/** The PostgreSQL schema, as numbered migrations applied in order under an advisory lock. */
-
-/** Each entry moves the schema one version up. Never edit a shipped entry; append a new one. */
-export const postgresMigrations: readonly string[] = [
+/**
+ * The PostgreSQL schema as it was before the store core: numbered migrations applied under an
+ * advisory lock, ending with the index SQLite had and PostgreSQL lacked. Later migrations are
+ * shared (`../schema.ts`). Never edit a shipped entry.
+ */
+export const postgresLegacyMigrations: readonly string[] = [
   `
   CREATE TABLE sluice_events (
     id text PRIMARY KEY,
@@ -78,7 +80,7 @@ export const postgresMigrations: readonly string[] = [
   `
   ALTER TABLE sluice_events ADD COLUMN decision text;
   `,
+  `
+  CREATE INDEX sluice_events_type ON sluice_events (type, received_at);
+  `,
 ];
-
-/** The channel on which new and replayed deliveries are announced (`LISTEN`/`NOTIFY`). */
-export const DELIVERIES_CHANNEL = "sluice_deliveries";

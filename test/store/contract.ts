@@ -1,10 +1,11 @@
 /**
- * The store contract: one suite every {@link Store} implementation must pass. A store's own test
- * file calls {@link storeContract} with a factory; time is a manual clock.
+ * The store contract: one suite every driver must pass, unchanged. Each driver's test file calls
+ * {@link storeContract} with a factory; time is a manual clock.
  */
-import { assertEquals, assertOk } from "../../test/support/assert.ts";
-import { ManualClock } from "../../test/support/clock.ts";
-import type { NewDelivery, RulePlan, Store, StoreOptions } from "./store.ts";
+import type { NewDelivery, RulePlan } from "../../src/delivery/model.ts";
+import type { Store, StoreOptions } from "../../src/store/mod.ts";
+import { assertEquals, assertOk } from "../support/assert.ts";
+import { ManualClock } from "../support/clock.ts";
 
 /** Opens a fresh, empty store with the given options. */
 export type OpenStore = (options: StoreOptions) => Promise<Store>;
@@ -133,12 +134,16 @@ export function storeContract(name: string, open: OpenStore): void {
       return await store.completeDispatch(id, [
         { rule: "t", throttle: { key, perMs: 10_000 }, deliveries: [delivery(`t-${dedupe}`)] },
         { rule: "u", deliveries: [delivery(`u-${dedupe}`, { rule: "u" })] },
-      ], { rules: [] });
+      ], { rules: [], errors: [] });
     };
     assertEquals(await dispatch("1", "act-1"), { throttled: [] });
     assertEquals(await dispatch("2", "act-1"), { throttled: ["t"] });
     // The event's decision record says which rule was throttled.
-    assertEquals((await store.getEvent(last))?.decision, { rules: [], throttled: ["t"] });
+    assertEquals((await store.getEvent(last))?.decision, {
+      rules: [],
+      errors: [],
+      throttled: ["t"],
+    });
     assertEquals(await dispatch("3", "act-2"), { throttled: [] });
     clock.advance(10_001);
     assertEquals(await dispatch("4", "act-1"), { throttled: [] });
@@ -306,6 +311,7 @@ export function storeContract(name: string, open: OpenStore): void {
       ]);
       await store.completeDispatch(a.id, plan(delivery("k")), {
         rules: [{ rule: "r", fired: true }],
+        errors: [],
       });
       const [d] = await store.claimDeliveries("w", 1, 1000);
       await store.finishDelivery(d.id, "w", {
@@ -319,7 +325,11 @@ export function storeContract(name: string, open: OpenStore): void {
         1,
       ]);
       assertEquals(record?.deliveries[0].status, "done");
-      assertEquals(record?.decision, { rules: [{ rule: "r", fired: true }], throttled: [] });
+      assertEquals(record?.decision, {
+        rules: [{ rule: "r", fired: true }],
+        errors: [],
+        throttled: [],
+      });
       assertEquals((await store.getEvent(b.id))?.decision, undefined, "not dispatched yet");
       assertEquals(record?.deliveries[0].history.map((h) => h.status), [200]);
       assertEquals(await store.getEvent("nope"), undefined);

@@ -1,0 +1,82 @@
+/**
+ * The delivery domain: what a rule's action becomes once an event fires it, how it is retried and
+ * what each attempt left behind. The store persists these shapes; it does not define them.
+ */
+
+/** Retry settings of one delivery, resolved from the defaults and the action's overrides. */
+export interface RetryPolicy {
+  maxAttempts: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  maxDurationMs: number;
+}
+
+/** A delivery to create: one per (event, rule, action). */
+export interface NewDelivery {
+  rule: string;
+  actionIndex: number;
+  actionType: string;
+  /** Stable across retries and replays; sent as `Idempotency-Key` to HTTP targets. */
+  idempotencyKey: string;
+  mode: "live" | "shadow";
+  /** Rendered parameters, or null when the template failed (`renderError`). */
+  params: Record<string, unknown> | null;
+  renderError?: string;
+  retry: RetryPolicy;
+  timeoutMs: number;
+  /**
+   * Deliveries sharing a rate key share one rate limit (a Slack channel, an HTTP host): at most one
+   * is started per `intervalMs`; the others wait in the store.
+   */
+  rate?: { key: string; intervalMs: number };
+}
+
+/** The deliveries one rule produced for an event, and its throttle window if it has one. */
+export interface RulePlan {
+  rule: string;
+  throttle?: { key: string; perMs: number };
+  deliveries: NewDelivery[];
+}
+
+/** Where a delivery stands. */
+export type DeliveryStatus = "pending" | "done" | "dead" | "shadow";
+
+/** Every status, for parsing filters. */
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ["pending", "done", "dead", "shadow"];
+
+/** A stored delivery. */
+export interface Delivery extends NewDelivery {
+  id: string;
+  eventId: string;
+  status: DeliveryStatus;
+  /** Attempts made since it was created or last replayed. */
+  attempts: number;
+  nextAt: number;
+  /** When the current retry window started (creation or replay). */
+  firstAt: number;
+  lastError?: string;
+}
+
+/** One attempt at a delivery; `error` is short and never holds secrets. */
+export interface AttemptRecord {
+  at: number;
+  durationMs: number;
+  outcome: "ok" | "retry" | "permanent";
+  status?: number;
+  error?: string;
+}
+
+/** What the executor decided after an attempt. */
+export type DeliveryResult =
+  | { kind: "done"; attempt: AttemptRecord }
+  | { kind: "retry"; attempt: AttemptRecord; nextAt: number }
+  | { kind: "dead"; attempt: AttemptRecord };
+
+/** A delivery with its whole attempt history (dead letters, the admin API). */
+export interface DeliveryRecord extends Delivery {
+  eventType: string;
+  history: AttemptRecord[];
+}
+
+/** A dead-lettered delivery with its whole attempt history. */
+export type DeadLetter = DeliveryRecord;

@@ -1,0 +1,123 @@
+/**
+ * The inbox's writes, once for every database: accepting an event (deduplicated by the sender's
+ * id within the window), claiming undispatched events with a lease, and quarantine. An event whose
+ * dispatch keeps failing is claimed at most {@link MAX_DISPATCH_CLAIMS} times, then quarantined.
+ */
+import { newEventId } from "../event/id.ts";
+import type {
+  EventLease,
+  NewEvent,
+  PutResult,
+  QuarantineEntry,
+  StoredEvent,
+} from "../inbox/model.ts";
+import type { Tx } from "./driver.ts";
+import type { Dialect } from "./driver.ts";
+import { eventFromRow } from "./rows.ts";
+
+/** Claims of one event after which it is taken out of dispatch and quarantined. */
+export const MAX_DISPATCH_CLAIMS = 5;
+
+/** A put whose dedupe key kept changing hands under concurrent writes; not expected to happen. */
+export class DedupeKeyContendedError extends Error {
+  constructor(readonly key: string) {
+    super(`putEvent: dedupe key ${key} kept changing under concurrent writes`);
+    this.name = "DedupeKeyContendedError";
+  }
+}
+
+const INSERT_EVENT = `
+  INSERT INTO sluice_events
+    (id, source, dedupe_key, type, body, meta, received_at, lease_owner, lease_until)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+  ON CONFLICT DO NOTHING RETURNING id`;
+
+/** Stores `event`, or answers the copy already stored under its dedupe id within `windowMs`. */
+export async function putEvent(
+  tx: Tx,
+  event: NewEvent,
+  lease: EventLease | undefined,
+  now: number,
+  windowMs: number,
+): Promise<PutResult> {
+  const key = event.dedupeId === undefined ? null : `${event.source}:${event.dedupeId}`;
+  const meta = event.meta ? JSON.stringify(event.meta) : null;
+  // Other puts of the same transaction may run interleaved with this one (PostgreSQL pipelines
+  // them), so the row holding the key may change between statements: look until one answer holds.
+  for (let tries = 0; tries < 5; tries++) {
+    const id = newEventId(now);
+    const inserted = await tx.all(INSERT_EVENT, [
+      id,
+      event.source,
+      key,
+      event.type,
+      event.body,
+      meta,
+      now,
+      lease?.owner ?? null,
+      lease ? now + lease.ms : 0,
+    ]);
+    if (inserted.length) return { id, duplicate: false, receivedAt: now };
+    if (key === null) continue; // an id collision: draw another
+    const [seen] = await tx.all(
+      "SELECT id, received_at FROM sluice_events WHERE dedupe_key = $1",
+      [key],
+    );
+    if (!seen) continue;
+    const receivedAt = seen.received_at as number;
+    if (receivedAt >= now - windowMs) {
+      return { id: seen.id as string, duplicate: true, receivedAt };
+    }
+    // An id seen before the window: forget that old event's key, then insert again.
+    await tx.run("UPDATE sluice_events SET dedupe_key = NULL WHERE id = $1", [seen.id]);
+  }
+  throw new DedupeKeyContendedError(key ?? "(none)");
+}
+
+/**
+ * Leases up to `limit` undispatched events whose lease has expired, oldest first. Events claimed
+ * {@link MAX_DISPATCH_CLAIMS} times already are quarantined instead (their dispatch kept failing).
+ */
+export async function claimEvents(
+  tx: Tx,
+  d: Dialect,
+  owner: string,
+  limit: number,
+  leaseMs: number,
+  now: number,
+): Promise<StoredEvent[]> {
+  const rows = await tx.all(
+    `UPDATE sluice_events SET lease_owner = $1, lease_until = $2, claims = claims + 1
+     WHERE id IN (
+       SELECT id FROM sluice_events WHERE dispatched_at IS NULL AND lease_until <= $3
+       ORDER BY received_at LIMIT $4 ${d.skipLocked})
+     RETURNING *`,
+    [owner, now + leaseMs, now, limit],
+  );
+  const poisoned = rows.filter((r) => (r.claims as number) > MAX_DISPATCH_CLAIMS);
+  for (const r of poisoned) {
+    const reason =
+      `dispatch failed ${MAX_DISPATCH_CLAIMS} times (see the error log lines for event ${r.id})`;
+    await quarantine(tx, {
+      source: r.source as StoredEvent["source"],
+      reason,
+      body: r.body as string,
+    }, now);
+    await tx.run(
+      `UPDATE sluice_events SET dispatched_at = $1, lease_until = 0, decision = $2 WHERE id = $3`,
+      [now, JSON.stringify({ rules: [], errors: [reason], throttled: [] }), r.id],
+    );
+  }
+  return rows.filter((r) => (r.claims as number) <= MAX_DISPATCH_CLAIMS).map(eventFromRow)
+    .sort((a, b) => a.receivedAt - b.receivedAt || (a.id < b.id ? -1 : 1));
+}
+
+/** Keeps a body that was signed but not understood; returns its id. */
+export async function quarantine(tx: Tx, entry: QuarantineEntry, now: number): Promise<string> {
+  const id = newEventId(now);
+  await tx.run(
+    "INSERT INTO sluice_quarantine (id, source, reason, body, received_at) VALUES ($1, $2, $3, $4, $5)",
+    [id, entry.source, entry.reason, entry.body, now],
+  );
+  return id;
+}

@@ -1,0 +1,125 @@
+/**
+ * What the store does, split by who uses it: each consumer is typed on the role it needs (the
+ * SQS poller on an inbox and a backlog, the executor on the delivery queue, the admin API on
+ * history and dead letters). One store implements them all; {@link Store} is their union.
+ */
+import type { DecisionRecord } from "../delivery/decision.ts";
+import type {
+  DeadLetter,
+  Delivery,
+  DeliveryRecord,
+  DeliveryResult,
+  DeliveryStatus,
+  RulePlan,
+} from "../delivery/model.ts";
+import type {
+  EventLease,
+  EventRecord,
+  NewEvent,
+  PutResult,
+  QuarantinedBody,
+  QuarantineEntry,
+  StoredEvent,
+} from "../inbox/model.ts";
+
+/** Accepted events: durable writes with dedupe, claims, dispatch, quarantine. */
+export interface InboxStore {
+  /**
+   * Accepts an event durably, or reports the earlier copy when `dedupeId` was seen in the window.
+   * With `lease`, the new event is held for its owner's dispatcher.
+   */
+  putEvent(event: NewEvent, lease?: EventLease): Promise<PutResult>;
+  /** Leases up to `limit` events not yet dispatched. */
+  claimEvents(owner: string, limit: number, leaseMs: number): Promise<StoredEvent[]>;
+  /**
+   * In one transaction: applies throttle windows, creates the deliveries of the rules not
+   * throttled (once per idempotency key, ever) and marks the event dispatched. Returns the rules
+   * that were throttled.
+   */
+  completeDispatch(
+    eventId: string,
+    plans: RulePlan[],
+    decision?: DecisionRecord,
+  ): Promise<{ throttled: string[] }>;
+  /** Keeps a body that was signed but not understood; returns its id. */
+  quarantine(entry: QuarantineEntry): Promise<string>;
+}
+
+/** Deliveries waiting to run: claims with leases, results, release at shutdown. */
+export interface DeliveryQueue {
+  /** Leases up to `limit` due live deliveries. */
+  claimDeliveries(owner: string, limit: number, leaseMs: number): Promise<Delivery[]>;
+  /** Records an attempt and the delivery's next state; ignored if `owner` lost the lease. */
+  finishDelivery(id: string, owner: string, result: DeliveryResult): Promise<void>;
+  /** Gives leased deliveries back without counting an attempt (shutdown). */
+  releaseDeliveries(ids: string[], owner: string): Promise<void>;
+  /** The earliest time a pending delivery can be claimed (due and not leased). */
+  nextDueAt(): Promise<number | undefined>;
+  /**
+   * Calls `fn` when deliveries may have become due, also those made by other processes sharing
+   * the store; resolves to an unsubscribe.
+   */
+  subscribe(fn: () => void): Promise<() => Promise<void>>;
+}
+
+/** Dead letters: list and replay. */
+export interface DeadLetters {
+  /** Dead letters, oldest first, after the id `after`. */
+  listDeadLetters(options?: { limit?: number; after?: string }): Promise<DeadLetter[]>;
+  /** Re-queues dead letters with a fresh retry window; returns how many were re-queued. */
+  replayDeadLetters(ids: string[] | "all"): Promise<number>;
+}
+
+/** What happened: events, deliveries with their attempts, quarantine. */
+export interface History {
+  /** Events newest first, optionally of one type, received before `before` (ms). */
+  listEvents(options?: { type?: string; before?: number; limit?: number }): Promise<StoredEvent[]>;
+  /** One event with its deliveries and their attempts. */
+  getEvent(id: string): Promise<EventRecord | undefined>;
+  /** Deliveries oldest first, optionally in one status, after the id `after`, with attempts. */
+  listDeliveries(
+    options?: { status?: DeliveryStatus; limit?: number; after?: string },
+  ): Promise<DeliveryRecord[]>;
+  /** Quarantined bodies, newest first, older than the id `before`. */
+  listQuarantine(options?: { limit?: number; before?: string }): Promise<QuarantinedBody[]>;
+}
+
+/** Counts for metrics, readiness and back-pressure. */
+export interface StoreStats {
+  pendingEvents: number;
+  pendingDeliveries: number;
+  deadLetters: number;
+}
+
+/** Upkeep: counts, pruning, leases after a crash, closing. */
+export interface Maintenance {
+  stats(): Promise<StoreStats>;
+  /** Deletes finished work older than the retention and dedupe ids older than the window. */
+  prune(): Promise<void>;
+  /**
+   * Makes every leased event and delivery claimable now: for the one process that owns an
+   * embedded store, at start, after a crash. Never on a shared store.
+   */
+  reclaimLeases(): Promise<void>;
+  /** A write transaction that does nothing: resolves once the store takes writes (readiness). */
+  ping(): Promise<void>;
+  /** Whether one process owns the store (SQLite), so leases left behind are its own. */
+  readonly exclusive: boolean;
+  close(): Promise<void>;
+}
+
+/** The durable store: every role. Every method is safe to call concurrently. */
+export interface Store extends InboxStore, DeliveryQueue, DeadLetters, History, Maintenance {}
+
+/** Options every store takes. */
+export interface StoreOptions {
+  /** Milliseconds since the epoch; injected so tests control time. */
+  now?: () => number;
+  /** How long a dedupe id is remembered; default 7 days. */
+  dedupeWindowMs?: number;
+  /** How long finished events and deliveries are kept; default 7 days. */
+  retentionMs?: number;
+}
+
+/** Seven days, the default dedupe window and retention. */
+export const SEVEN_DAYS_MS = 7 * 24 * 3_600_000;

@@ -1,0 +1,40 @@
+/**
+ * The store's schema: each driver's legacy migrations (the two stores grew apart before the core
+ * was shared), then the shared ones, written once with {@link DdlTypes} for the few type names that
+ * differ. Never edit a shipped migration; append a new one.
+ */
+import type { Dialect } from "./driver.ts";
+import { postgresLegacyMigrations } from "./postgres/legacy_schema.ts";
+import { sqliteLegacyMigrations } from "./sqlite/legacy_schema.ts";
+
+/** Type names that differ in DDL. */
+export interface DdlTypes {
+  /** An auto-incrementing integer primary key. */
+  serial: string;
+  /** A 64-bit integer (epoch milliseconds, ids). */
+  bigint: string;
+}
+
+const types: Record<Dialect["name"], DdlTypes> = {
+  sqlite: { serial: "INTEGER PRIMARY KEY AUTOINCREMENT", bigint: "INTEGER" },
+  postgres: { serial: "bigserial PRIMARY KEY", bigint: "bigint" },
+};
+
+/** Migrations every driver applies after its legacy ones, in order. */
+const shared: readonly ((t: DdlTypes) => string)[] = [
+  // Claims that never finished, so a poison event or delivery is stopped after a few.
+  () => `
+  ALTER TABLE sluice_events ADD COLUMN claims integer NOT NULL DEFAULT 0;
+  ALTER TABLE sluice_deliveries ADD COLUMN claims integer NOT NULL DEFAULT 0;
+  DELETE FROM sluice_rate_limits WHERE next_at < 0;
+  `,
+];
+
+/** Every migration for `dialect`, in the order they apply. */
+export function migrationsFor(dialect: Dialect): string[] {
+  const legacy = dialect.name === "sqlite" ? sqliteLegacyMigrations : postgresLegacyMigrations;
+  return [...legacy, ...shared.map((m) => m(types[dialect.name]))];
+}
+
+/** The channel on which new and replayed deliveries are announced. */
+export const DELIVERIES_CHANNEL = "sluice_deliveries";

@@ -1,0 +1,169 @@
+/**
+ * The store: every role of `roles.ts`, written once over a {@link Driver}. The behaviour lives in
+ * `events.ts`, `dispatch.ts`, `queue.ts`, `history.ts` and `maintenance.ts`, each statement in one
+ * copy; the driver brings the connection, its group commit and the dialect's few spellings.
+ */
+import type { DecisionRecord } from "../delivery/decision.ts";
+import type { DeliveryResult, DeliveryStatus, RulePlan } from "../delivery/model.ts";
+import type { EventLease, NewEvent, QuarantineEntry } from "../inbox/model.ts";
+import { SameTurnBatch } from "./batch.ts";
+import { dispatchMany, type DispatchRequest } from "./dispatch.ts";
+import type { Driver, Tx } from "./driver.ts";
+import { claimEvents, putEvent, quarantine } from "./events.ts";
+import { getEvent, listDeliveries, listEvents, listQuarantine } from "./history.ts";
+import { prune, reclaimLeases, stats } from "./maintenance.ts";
+import {
+  claimDeliveries,
+  finishMany,
+  type FinishRequest,
+  nextDueAt,
+  releaseDeliveries,
+  replayDeadLetters,
+} from "./queue.ts";
+import { SEVEN_DAYS_MS, type Store, type StoreOptions } from "./roles.ts";
+import { DELIVERIES_CHANNEL, migrationsFor } from "./schema.ts";
+
+/** Store options beyond time: a hook for counting failed store operations (metrics). */
+export interface SqlStoreOptions extends StoreOptions {
+  onError?: (error: unknown) => void;
+}
+
+/** The {@link Store} over one database. */
+export class SqlStore implements Store {
+  readonly exclusive: boolean;
+  private readonly now: () => number;
+  private readonly windowMs: number;
+  private readonly retentionMs: number;
+  private readonly dispatches = new SameTurnBatch<DispatchRequest, { throttled: string[] }>(
+    (batch) => this.write((tx) => dispatchMany(tx, this.driver.dialect, batch, this.now())),
+  );
+  private readonly finishes = new SameTurnBatch<FinishRequest, void>(
+    (batch) => this.write((tx) => finishMany(tx, this.driver.dialect, batch, this.now())),
+  );
+
+  private constructor(private readonly driver: Driver, private readonly options: SqlStoreOptions) {
+    this.exclusive = driver.exclusive;
+    this.now = options.now ?? Date.now;
+    this.windowMs = options.dedupeWindowMs ?? SEVEN_DAYS_MS;
+    this.retentionMs = options.retentionMs ?? SEVEN_DAYS_MS;
+  }
+
+  /** Applies pending migrations, then serves the store on `driver`. */
+  static async open(driver: Driver, options: SqlStoreOptions = {}): Promise<SqlStore> {
+    try {
+      await driver.migrate(migrationsFor(driver.dialect));
+    } catch (e) {
+      await driver.close();
+      throw e;
+    }
+    return new SqlStore(driver, options);
+  }
+
+  private write<T>(fn: (tx: Tx) => Promise<T>, ordered = false): Promise<T> {
+    return this.counted(this.driver.write(fn, { ordered }));
+  }
+
+  private read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.counted(this.driver.read(fn));
+  }
+
+  private counted<T>(p: Promise<T>): Promise<T> {
+    if (!this.options.onError) return p;
+    return p.catch((e) => {
+      this.options.onError!(e);
+      throw e;
+    });
+  }
+
+  putEvent(event: NewEvent, lease?: EventLease) {
+    const now = this.now();
+    return this.write((tx) => putEvent(tx, event, lease, now, this.windowMs));
+  }
+
+  claimEvents(owner: string, limit: number, leaseMs: number) {
+    const now = this.now();
+    return this.write(
+      (tx) => claimEvents(tx, this.driver.dialect, owner, limit, leaseMs, now),
+      true,
+    );
+  }
+
+  completeDispatch(eventId: string, plans: RulePlan[], decision?: DecisionRecord) {
+    return this.dispatches.add({ eventId, plans, decision });
+  }
+
+  quarantine(entry: QuarantineEntry) {
+    const now = this.now();
+    return this.write((tx) => quarantine(tx, entry, now));
+  }
+
+  claimDeliveries(owner: string, limit: number, leaseMs: number) {
+    const now = this.now();
+    return this.write(
+      (tx) => claimDeliveries(tx, this.driver.dialect, owner, limit, leaseMs, now),
+      true,
+    );
+  }
+
+  finishDelivery(id: string, owner: string, result: DeliveryResult) {
+    return this.finishes.add({ id, owner, result });
+  }
+
+  releaseDeliveries(ids: string[], owner: string) {
+    return this.write((tx) => releaseDeliveries(tx, this.driver.dialect, ids, owner));
+  }
+
+  nextDueAt() {
+    return this.read(nextDueAt);
+  }
+
+  subscribe(fn: () => void) {
+    return this.driver.listen(DELIVERIES_CHANNEL, fn);
+  }
+
+  listDeadLetters(options: { limit?: number; after?: string } = {}) {
+    return this.listDeliveries({ ...options, status: "dead" });
+  }
+
+  replayDeadLetters(ids: string[] | "all") {
+    const now = this.now();
+    return this.write((tx) => replayDeadLetters(tx, this.driver.dialect, ids, now));
+  }
+
+  listEvents(options: { type?: string; before?: number; limit?: number } = {}) {
+    return this.read((tx) => listEvents(tx, options));
+  }
+
+  getEvent(id: string) {
+    return this.read((tx) => getEvent(tx, this.driver.dialect, id));
+  }
+
+  listDeliveries(options: { status?: DeliveryStatus; limit?: number; after?: string } = {}) {
+    return this.read((tx) => listDeliveries(tx, this.driver.dialect, options));
+  }
+
+  listQuarantine(options: { limit?: number; before?: string } = {}) {
+    return this.read((tx) => listQuarantine(tx, options));
+  }
+
+  stats() {
+    return this.read(stats);
+  }
+
+  prune() {
+    const now = this.now();
+    return this.write((tx) => prune(tx, now, this.windowMs, this.retentionMs));
+  }
+
+  async ping() {
+    await this.write((tx) => tx.all("SELECT 1"));
+  }
+
+  reclaimLeases() {
+    return this.write(reclaimLeases);
+  }
+
+  close() {
+    return this.driver.close();
+  }
+}

@@ -1,0 +1,103 @@
+/** The store contract on SQLite, and what only an embedded file has: reopening, legacy files, modes. */
+import { DatabaseSync } from "node:sqlite";
+import { sqliteLegacyMigrations } from "../../src/store/sqlite/legacy_schema.ts";
+import { openStore } from "../../src/store/mod.ts";
+import { assertEquals } from "../support/assert.ts";
+import { storeContract } from "./contract.ts";
+
+storeContract("sqlite", (options) => openStore("sqlite::memory:", options));
+
+Deno.test("sqlite: accepted events survive closing and reopening; leases are taken back", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const first = await openStore(`sqlite:${dir}/db/sluice.db`);
+    const { id } = await first.putEvent({
+      source: "webhook",
+      dedupeId: "w",
+      type: "t",
+      body: "{}",
+    });
+    await first.claimEvents("crashed", 10, 3_600_000);
+    await first.close();
+    const second = await openStore(`sqlite:${dir}/db/sluice.db`);
+    assertEquals(await second.claimEvents("w", 10, 1000), [], "still leased");
+    await second.reclaimLeases();
+    assertEquals((await second.claimEvents("w", 10, 1000)).map((e) => e.id), [id]);
+    assertEquals(
+      (await second.putEvent({ source: "webhook", dedupeId: "w", type: "t", body: "{}" }))
+        .duplicate,
+      true,
+    );
+    await second.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("sqlite: the folder and the files are readable by their owner only", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const store = await openStore(`sqlite:${dir}/data/sluice.db`);
+    await store.putEvent({ source: "webhook", type: "t", body: "{}" });
+    const mode = (p: string) => (Deno.statSync(p).mode! & 0o777).toString(8);
+    assertEquals(
+      [mode(`${dir}/data`), mode(`${dir}/data/sluice.db`), mode(`${dir}/data/sluice.db-wal`)],
+      ["700", "600", "600"],
+    );
+    await store.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("sqlite: a file from before the store core is migrated with its data", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/old.db`;
+    const db = new DatabaseSync(path);
+    for (const [v, sql] of sqliteLegacyMigrations.slice(0, 3).entries()) {
+      db.exec(sql);
+      db.exec(`PRAGMA user_version = ${v + 1}`);
+    }
+    db.exec(`INSERT INTO events (id, source, dedupe_key, type, body, received_at, dispatched_at)
+             VALUES ('e1', 'webhook', 'webhook:w1', 'user.banned', '{}', ${Date.now()}, 1)`);
+    db.exec(`INSERT INTO deliveries (event_id, rule, action_index, action_type, idempotency_key,
+               mode, params, retry, timeout_ms, status, next_at, first_at, updated_at)
+             VALUES ('e1', 'r', 0, 'http', 'k1', 'live', '{}', '{}', 1000, 'dead', 1, 1, 1)`);
+    db.exec(`INSERT INTO attempts (delivery_id, at, duration_ms, outcome, error)
+             VALUES (1, 1, 5, 'permanent', 'HTTP 404')`);
+    db.close();
+    const store = await openStore(`sqlite:${path}`);
+    const [dead] = await store.listDeadLetters();
+    assertEquals([dead.id, dead.idempotencyKey, dead.history.map((h) => h.error)], [
+      "1",
+      "k1",
+      ["HTTP 404"],
+    ]);
+    assertEquals(
+      (await store.putEvent({ source: "webhook", dedupeId: "w1", type: "t", body: "{}" }))
+        .duplicate,
+      true,
+      "dedupe ids survive the migration",
+    );
+    const { id } = await store.putEvent({ source: "webhook", type: "t", body: "{}" });
+    await store.completeDispatch(id, [{
+      rule: "r",
+      deliveries: [{
+        rule: "r",
+        actionIndex: 0,
+        actionType: "http",
+        idempotencyKey: "k2",
+        mode: "live",
+        params: {},
+        retry: { maxAttempts: 1, initialDelayMs: 1, maxDelayMs: 1, maxDurationMs: 1 },
+        timeoutMs: 1000,
+      }],
+    }]);
+    const [fresh] = await store.claimDeliveries("w", 10, 1000);
+    assertEquals(fresh.id, "2", "delivery ids continue after the old ones");
+    await store.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
