@@ -4,13 +4,16 @@
  * reported with its position; none stops the others from being found.
  */
 import type { ActionSpec } from "../actions/spec.ts";
-import { isKnownEventPattern } from "../event/catalogue.ts";
+import { isKnownEventPattern, patternCandidates } from "../event/catalogue.ts";
 import { formatFieldPath } from "../template/field_path.ts";
 import { compileExpression, compileTemplate } from "../template/template.ts";
 import { parseDuration } from "./duration.ts";
+import { checkRulePaths } from "./path_check.ts";
+import { pathScope } from "./path_scope.ts";
 import type { Problem } from "./problem.ts";
 import type { CompiledAction, CompiledRule, RetryOverrides } from "./rule.ts";
 import type { SourceFile } from "./source.ts";
+import { closestMatch } from "./suggest.ts";
 
 /** A rule file's data once it has passed the schema. */
 export interface RuleData {
@@ -41,10 +44,12 @@ export function compileRule(
   on.forEach((pattern, i) => {
     if (typeof pattern === "string" && pattern && !isKnownEventPattern(pattern)) {
       const path = typeof data.on === "string" ? ["on"] : ["on", i];
+      const near = closestMatch(pattern, patternCandidates(pattern));
+      const hint = near ? `did you mean ${near}? ` : "";
       problems.push(
         source.warningAt(
           path,
-          `"${pattern}" matches no known Stream event type (see sluice events)`,
+          `on: "${pattern}" matches no known Stream event type (${hint}see sluice events)`,
         ),
       );
     }
@@ -70,6 +75,9 @@ export function compileRule(
     if (!spec || typeof raw !== "object" || Array.isArray(raw)) return;
     actions.push(compileAction(spec, raw, index, source, problems));
   });
+
+  const scope = pathScope(on);
+  if (scope) problems.push(...checkRulePaths(data, source, scope));
 
   if (!schemaValid || problems.some((p) => p.severity === "error")) return { problems };
   return {

@@ -43,6 +43,7 @@ Deno.test("every problem of every file is reported at its key or value", async (
     'a.yaml:10:26: do[1].slack.text: invalid JSONata: Expected ")" before end of expression (S0203)',
     'a.yaml:11:7: do[1].slack: unknown key "chanel" (did you mean "channel"?)',
     "a.yaml:13:12: do[2].http.url: scheme and host must be literal text or ${VAR}, not a {{ }} template",
+    "a.yaml:13:24: warning: do[2].http.url: host is not a field of feeds.activity.reaction.added",
     "a.yaml:14:16: do[2].http.timeout: must be a string",
     "a.yaml:15:30: do[2].http.retry.max_attempts: must be an integer",
     'c.yaml:2:1: duplicate key "on": each key may appear once in a mapping',

@@ -17,10 +17,15 @@ import {
 import type { EnvLookup } from "../template/env.ts";
 import { interpolateEnv } from "../template/env.ts";
 import type { FieldPath } from "../template/field_path.ts";
+import { interpolatedOffsets } from "./env_offsets.ts";
 import type { Problem } from "./problem.ts";
+import { scalarValueOffsets } from "./scalar_offsets.ts";
 
 /** A parsed YAML file that can map field paths back to line and column. */
 export class SourceFile {
+  /** The text of scalars as written, before `${VAR}` was replaced, to locate characters in them. */
+  private readonly originals = new WeakMap<Scalar, { text: string; env: EnvLookup }>();
+
   private constructor(
     readonly path: string,
     private readonly text: string,
@@ -58,7 +63,10 @@ export class SourceFile {
         for (const p of r.problems) {
           problems.push(this.problemInScalar(node, p.index, p.message));
         }
-        if (r.changed && r.problems.length === 0) node.value = typedValue(node, r.value);
+        if (r.changed && r.problems.length === 0) {
+          this.originals.set(node, { text: node.value, env });
+          node.value = typedValue(node, r.value);
+        }
       },
     });
     return problems;
@@ -76,11 +84,19 @@ export class SourceFile {
     return this.problemAtOffset(at?.range?.[0] ?? 0, message, "error");
   }
 
-  /** A problem at character `index` of the string value at `path`, when it can be pinpointed. */
+  /**
+   * A problem at character `index` of the string value at `path` (after `${VAR}` interpolation),
+   * located in the file whatever the scalar's style: plain, quoted, `|` or `>` blocks.
+   */
   problemInString(path: FieldPath, index: number, message: string): Problem {
     const { node } = this.find(path);
     if (node && isScalar(node)) return this.problemInScalar(node, index, message);
     return this.problemAt(path, message);
+  }
+
+  /** A warning at character `index` of the string value at `path`; see {@link problemInString}. */
+  warningInString(path: FieldPath, index: number, message: string): Problem {
+    return { ...this.problemInString(path, index, message), severity: "warning" };
   }
 
   /** A warning at the value of `path`. */
@@ -90,14 +106,17 @@ export class SourceFile {
 
   private problemInScalar(node: Scalar, index: number, message: string): Problem {
     const [start, end] = node.range ?? [0, 0];
-    const raw = this.text.slice(start, end);
-    let offset = start;
-    const value = String(node.value);
-    if (node.type === Scalar.PLAIN && raw === value) offset = start + index;
-    else if (
-      (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE) &&
-      raw.slice(1, -1) === value
-    ) offset = start + 1 + index;
+    const original = this.originals.get(node);
+    let at: number | undefined = index;
+    if (original) {
+      const back = interpolatedOffsets(original.text, original.env);
+      at = back?.[Math.min(index, back.length - 1)];
+    }
+    const value = original?.text ?? String(node.value);
+    const offsets = at === undefined
+      ? undefined
+      : scalarValueOffsets(this.text, start, end, node.type ?? "", value);
+    const offset = offsets ? offsets[Math.min(Math.max(0, at!), offsets.length - 1)] : start;
     return this.problemAtOffset(offset, message, "error");
   }
 

@@ -5,6 +5,8 @@ export function closestMatch(word: string, candidates: Iterable<string>): string
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const c of candidates) {
+    // The distance is at least the difference in length: skip what cannot win (and long words).
+    if (Math.abs(word.length - c.length) >= bestDistance) continue;
     const d = editDistance(word.toLowerCase(), c.toLowerCase());
     if (d < bestDistance) {
       best = c;
