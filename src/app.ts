@@ -78,6 +78,7 @@ export class App {
     const metrics = new Metrics();
     const observer = pipelineObserver(metrics, log);
     const store = await openStore(settings.store, {
+      owner: true,
       dedupeWindowMs: settings.dedupeWindowMs,
       onError: (e) => observer.storeFailed(e),
     });

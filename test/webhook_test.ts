@@ -133,19 +133,26 @@ Deno.test("duplicates, gzip, rotation, unknown types and nanosecond timestamps",
   }, async (dir) => {
     const sluice = await startSluice(dir, { SINK: sink.url });
     try {
-      const event = JSON.stringify({ type: "user.banned", created_at: 1756029725003771299 });
+      const banned = (n: number) =>
+        JSON.stringify({ type: "user.banned", n, created_at: 1756029725003771299 });
+      const event = banned(1);
       const first = await postWebhook(sluice.url, event, { webhookId: "same" });
       const again = await postWebhook(sluice.url, event, { webhookId: "same" });
       const firstBody = await first.json();
       assertEquals(await again.json(), { id: firstBody.id, duplicate: true });
-      const zipped = await postWebhook(sluice.url, event, {
+      // X-Webhook-Id is not signed: the same signed body under another id, or none, is a replay.
+      const replayed = await postWebhook(sluice.url, event, { webhookId: "another" });
+      assertEquals(await replayed.json(), { id: firstBody.id, duplicate: true });
+      const anonymous = await postWebhook(sluice.url, event);
+      assertEquals(await anonymous.json(), { id: firstBody.id, duplicate: true });
+      const zipped = await postWebhook(sluice.url, banned(2), {
         webhookId: "zipped",
-        raw: await gzip(new TextEncoder().encode(event)),
+        raw: await gzip(new TextEncoder().encode(banned(2))),
         headers: { "content-encoding": "gzip" },
       });
       assertEquals(zipped.status, 200);
-      for (const secret of ["new-secret", "old-secret"]) {
-        const res = await postWebhook(sluice.url, event, { key: "rotating", secret });
+      for (const [i, secret] of ["new-secret", "old-secret"].entries()) {
+        const res = await postWebhook(sluice.url, banned(3 + i), { key: "rotating", secret });
         assertEquals(res.status, 200, secret);
       }
       const unknown = await postWebhook(
@@ -155,7 +162,7 @@ Deno.test("duplicates, gzip, rotation, unknown types and nanosecond timestamps",
       assertEquals(unknown.status, 200);
       const received = await sink.waitFor(5);
       await new Promise((r) => setTimeout(r, 200));
-      assertEquals(sink.requests.length, 5, "the duplicate was not processed again");
+      assertEquals(sink.requests.length, 5, "the duplicates were not processed again");
       assertEquals(received.map((r) => r.path).sort(), [
         "/events/brand.new.thing",
         ...Array(4).fill("/events/user.banned"),

@@ -1,7 +1,7 @@
 /** The `sluice` command line: finds the command, prints help, maps errors to exit statuses. */
 import { ConfigError } from "../config/load.ts";
 import { PathNotFoundError } from "../rules/files.ts";
-import { StoreUrlError } from "../store/mod.ts";
+import { StoreLockedError, StoreOpenError, StoreUrlError } from "../store/mod.ts";
 import { type Command, EXIT_OK, EXIT_USAGE, UsageError } from "./command.ts";
 import { dlqCommand } from "./dlq.ts";
 import { eventsCommand } from "./events.ts";
@@ -56,7 +56,10 @@ export async function main(args: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof StoreUrlError) {
+    if (
+      e instanceof ConfigError || e instanceof StoreUrlError || e instanceof StoreOpenError ||
+      e instanceof StoreLockedError
+    ) {
       console.error(`sluice ${name}: ${e.message}`);
       return EXIT_USAGE;
     }

@@ -3,7 +3,14 @@ import { App } from "../app.ts";
 import { loadSettings } from "../config/load.ts";
 import { Logger } from "../observe/log.ts";
 import { formatProblem, RuleLoadError } from "../rules/problem.ts";
-import { type Command, EXIT_FAILED, EXIT_OK, parseFlags, UsageError } from "./command.ts";
+import {
+  type Command,
+  EXIT_FAILED,
+  EXIT_OK,
+  EXIT_USAGE,
+  parseFlags,
+  UsageError,
+} from "./command.ts";
 
 /** The `run` command. */
 export const runCommand: Command = {
@@ -32,6 +39,15 @@ Exit status: 0 after a clean stop, 1 invalid rules, 2 bad usage or configuration
     try {
       app = await App.start(settings, { log });
     } catch (e) {
+      if (e instanceof Deno.errors.AddrInUse || e instanceof Deno.errors.AddrNotAvailable) {
+        const { hostname, port } = settings.listen;
+        console.error(`sluice run: SLUICE_LISTEN ${hostname}:${port}: ${e.message}`);
+        return EXIT_USAGE;
+      }
+      if (e instanceof Deno.errors.PermissionDenied) {
+        console.error(`sluice run: ${e.message}`);
+        return EXIT_USAGE;
+      }
       if (!(e instanceof RuleLoadError)) throw e;
       for (const p of e.problems) console.error(formatProblem(p));
       console.error(

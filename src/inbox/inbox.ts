@@ -22,6 +22,11 @@ export interface IncomingEvent {
   source: EventSource;
   /** The sender's id (webhook id, SQS or SNS message id): a retry with it is a duplicate. */
   dedupeId?: string;
+  /**
+   * For signed bodies (webhooks): who signed it, e.g. the app's API key. The same body accepted
+   * for the same signer within the dedupe window is then a duplicate whatever its `dedupeId`.
+   */
+  signedBy?: string;
   event: StreamEvent;
   /** The event's JSON text exactly as received (decompressed). */
   json: string;
@@ -72,10 +77,17 @@ export class Inbox {
     const { store, handoff, observer } = this.deps;
     const { source, event, json } = incoming;
     const lease = handoff?.hasRoom() ? handoff.lease : undefined;
-    const put = await store.putEvent(
-      { source, dedupeId: incoming.dedupeId, type: event.type, body: json, meta: incoming.meta },
-      lease,
-    );
+    const bodyKey = incoming.signedBy === undefined
+      ? undefined
+      : `${source}:${incoming.signedBy}:${await sha256Hex(json)}`;
+    const put = await store.putEvent({
+      source,
+      dedupeId: incoming.dedupeId,
+      bodyKey,
+      type: event.type,
+      body: json,
+      meta: incoming.meta,
+    }, lease);
     if (!put.duplicate) {
       if (lease) {
         handoff!.submit(
@@ -105,4 +117,15 @@ export class Inbox {
   refused(source: EventSource, outcome: IntakeOutcome, type?: string): void {
     this.deps.observer?.outcome(source, outcome, type);
   }
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)),
+  );
+  let out = "";
+  for (const b of digest) out += HEX[b];
+  return out;
 }

@@ -11,6 +11,11 @@ export interface NewEvent {
   source: EventSource;
   /** The sender's id for this delivery (webhook id, SQS or SNS message id); dedupes retries. */
   dedupeId?: string;
+  /**
+   * A second dedupe key the sender cannot change: for signed webhooks, the app and a hash of the
+   * body (`X-Webhook-Id` is not signed, so a captured body re-sent under a new id is a replay).
+   */
+  bodyKey?: string;
   type: string;
   /** The event JSON exactly as received (decompressed). */
   body: string;

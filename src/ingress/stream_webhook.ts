@@ -85,6 +85,7 @@ export function streamWebhookHandler(deps: StreamWebhookDeps) {
     const { id, duplicate } = await deps.inbox.accept({
       source: "webhook",
       dedupeId: webhookId,
+      signedBy: apiKey,
       event,
       json: text,
       meta: { webhook_id: webhookId, attempt: Number.isFinite(attempt) ? attempt : 1 },

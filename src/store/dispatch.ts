@@ -9,6 +9,7 @@ import type { RulePlan } from "../delivery/model.ts";
 import { initialState } from "../delivery/state.ts";
 import type { Column, Dialect, Tx } from "./driver.ts";
 import { DELIVERIES_CHANNEL } from "./schema.ts";
+import { storableJson } from "./text.ts";
 
 /** A dispatch waiting for its batch. */
 export interface DispatchRequest {
@@ -76,7 +77,7 @@ export async function dispatchMany(
          RETURNING sluice_events.id`,
         [
           now,
-          JSON.stringify(batch.map((b) => ({ id: b.eventId, decision: record(b.decision, []) }))),
+          storableJson(batch.map((b) => ({ id: b.eventId, decision: record(b.decision, []) }))),
         ],
       )).map((r) => r.id as string),
   );
@@ -124,7 +125,7 @@ export async function dispatchMany(
     await tx.run(
       `UPDATE sluice_events SET decision = u.decision FROM ${d.rows("$1", "u", DECISION_COLUMNS)}
        WHERE sluice_events.id = u.id`,
-      [JSON.stringify(decisions)],
+      [storableJson(decisions)],
     );
   }
   if (rows.length === 0) return results;
@@ -132,14 +133,14 @@ export async function dispatchMany(
     `INSERT INTO sluice_deliveries (${names(DELIVERY_COLUMNS)})
      SELECT ${names(DELIVERY_COLUMNS)} FROM ${d.rows("$1", "x", DELIVERY_COLUMNS)} WHERE true
      ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key, status`,
-    [JSON.stringify(rows)],
+    [storableJson(rows)],
   );
   const failed = inserted.filter((r) => renderErrors.has(r.idempotency_key as string));
   if (failed.length) {
     await tx.run(
       `INSERT INTO sluice_attempts (${names(ATTEMPT_COLUMNS)})
        SELECT ${names(ATTEMPT_COLUMNS)} FROM ${d.rows("$1", "a", ATTEMPT_COLUMNS)} WHERE true`,
-      [JSON.stringify(failed.map((r) => ({
+      [storableJson(failed.map((r) => ({
         delivery_id: Number(r.id),
         at: now,
         duration_ms: 0,

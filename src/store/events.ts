@@ -28,11 +28,14 @@ export class DedupeKeyContendedError extends Error {
 
 const INSERT_EVENT = `
   INSERT INTO sluice_events
-    (id, source, dedupe_key, type, body, meta, received_at, lease_owner, lease_until)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    (id, source, dedupe_key, body_key, type, body, meta, received_at, lease_owner, lease_until)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
   ON CONFLICT DO NOTHING RETURNING id`;
 
-/** Stores `event`, or answers the copy already stored under its dedupe id within `windowMs`. */
+/**
+ * Stores `event`, or answers the copy already stored under its dedupe id or body key within
+ * `windowMs`. A key older than the window is forgotten and the event stored anew.
+ */
 export async function putEvent(
   tx: Tx,
   event: NewEvent,
@@ -41,15 +44,17 @@ export async function putEvent(
   windowMs: number,
 ): Promise<PutResult> {
   const key = event.dedupeId === undefined ? null : `${event.source}:${event.dedupeId}`;
+  const bodyKey = event.bodyKey ?? null;
   const meta = event.meta ? JSON.stringify(event.meta) : null;
   // Other puts of the same transaction may run interleaved with this one (PostgreSQL pipelines
-  // them), so the row holding the key may change between statements: look until one answer holds.
+  // them), so the row holding a key may change between statements: look until one answer holds.
   for (let tries = 0; tries < 5; tries++) {
     const id = newEventId(now);
     const inserted = await tx.all(INSERT_EVENT, [
       id,
       event.source,
       key,
+      bodyKey,
       event.type,
       event.body,
       meta,
@@ -58,20 +63,24 @@ export async function putEvent(
       lease ? now + lease.ms : 0,
     ]);
     if (inserted.length) return { id, duplicate: false, receivedAt: now };
-    if (key === null) continue; // an id collision: draw another
-    const [seen] = await tx.all(
-      "SELECT id, received_at FROM sluice_events WHERE dedupe_key = $1",
-      [key],
+    if (key === null && bodyKey === null) continue; // an id collision: draw another
+    const seen = await tx.all(
+      "SELECT id, received_at FROM sluice_events WHERE dedupe_key = $1 OR body_key = $2",
+      [key, bodyKey],
     );
-    if (!seen) continue;
-    const receivedAt = seen.received_at as number;
-    if (receivedAt >= now - windowMs) {
-      return { id: seen.id as string, duplicate: true, receivedAt };
+    const recent = seen.find((r) => (r.received_at as number) >= now - windowMs);
+    if (recent) {
+      return { id: recent.id as string, duplicate: true, receivedAt: recent.received_at as number };
     }
-    // An id seen before the window: forget that old event's key, then insert again.
-    await tx.run("UPDATE sluice_events SET dedupe_key = NULL WHERE id = $1", [seen.id]);
+    // Keys seen before the window: forget them on the old events, then insert again.
+    for (const old of seen) {
+      await tx.run(
+        "UPDATE sluice_events SET dedupe_key = NULL, body_key = NULL WHERE id = $1",
+        [old.id],
+      );
+    }
   }
-  throw new DedupeKeyContendedError(key ?? "(none)");
+  throw new DedupeKeyContendedError(key ?? bodyKey ?? "(none)");
 }
 
 /**

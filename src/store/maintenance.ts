@@ -24,7 +24,8 @@ export async function stats(tx: Tx): Promise<StoreStats> {
 export async function prune(tx: Tx, now: number, windowMs: number, retentionMs: number) {
   const old = now - retentionMs;
   await tx.run(
-    "UPDATE sluice_events SET dedupe_key = NULL WHERE received_at < $1 AND dedupe_key IS NOT NULL",
+    `UPDATE sluice_events SET dedupe_key = NULL, body_key = NULL
+     WHERE received_at < $1 AND (dedupe_key IS NOT NULL OR body_key IS NOT NULL)`,
     [now - windowMs],
   );
   await tx.run(
@@ -38,7 +39,7 @@ export async function prune(tx: Tx, now: number, windowMs: number, retentionMs: 
   );
   await tx.run(
     `DELETE FROM sluice_events WHERE dispatched_at IS NOT NULL AND received_at < $1
-       AND dedupe_key IS NULL
+       AND dedupe_key IS NULL AND body_key IS NULL
        AND NOT EXISTS (SELECT 1 FROM sluice_deliveries d WHERE d.event_id = sluice_events.id)`,
     [old],
   );

@@ -3,34 +3,63 @@
  * names: `sqlite:PATH` (embedded, one process) or `postgres://…` (shared by replicas).
  */
 import { SqlStore, type SqlStoreOptions } from "./sql_store.ts";
-import { SqliteDriver } from "./sqlite/driver.ts";
+import { SqliteDriver, StoreLockedError } from "./sqlite/driver.ts";
 import type { Store } from "./roles.ts";
 
 export type * from "./roles.ts";
 export { SEVEN_DAYS_MS } from "./roles.ts";
+export { StoreLockedError };
 
 /** A store URL that names no store sluice has. */
 export class StoreUrlError extends Error {
   constructor(url: string, reason: string) {
-    super(`SLUICE_STORE "${url.replace(/\/\/[^@/]*@/, "//[redacted]@")}": ${reason}`);
+    super(`SLUICE_STORE "${redactUrl(url)}": ${reason}`);
     this.name = "StoreUrlError";
   }
 }
 
-/** Options for opening a store: time, windows, error counting, and PostgreSQL's schema. */
+/** The store could not be opened (no permission, a read-only disk, a refused connection, …). */
+export class StoreOpenError extends Error {
+  constructor(url: string, cause: unknown) {
+    super(
+      `SLUICE_STORE "${redactUrl(url)}": cannot open: ${
+        cause instanceof Error ? cause.message : cause
+      }`,
+      { cause },
+    );
+    this.name = "StoreOpenError";
+  }
+}
+
+/** Options for opening a store: time, windows, error counting, ownership, PostgreSQL's schema. */
 export interface OpenOptions extends SqlStoreOptions {
   /** PostgreSQL only: the search path (tests use a schema each). */
   schema?: string;
+  /** SQLite only: this process is the runtime and owns the file alone (a second one is refused). */
+  owner?: boolean;
 }
 
-/** `sqlite:PATH` (`sqlite::memory:` for a throwaway one) or `postgres://…`. */
+/**
+ * `sqlite:PATH` (`sqlite::memory:` for a throwaway one) or `postgres://…`. Throws
+ * {@link StoreUrlError}, {@link StoreLockedError} or {@link StoreOpenError}.
+ */
 export async function openStore(url: string, options: OpenOptions = {}): Promise<Store> {
-  if (url.startsWith("sqlite:")) {
-    return await SqlStore.open(new SqliteDriver(url.slice("sqlite:".length)), options);
-  }
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    const { PostgresDriver } = await import("./postgres/driver.ts");
-    return await SqlStore.open(new PostgresDriver(url, { schema: options.schema }), options);
+  try {
+    if (url.startsWith("sqlite:")) {
+      const driver = new SqliteDriver(url.slice("sqlite:".length), { owner: options.owner });
+      return await SqlStore.open(driver, options);
+    }
+    if (/^postgres(ql)?:\/\//.test(url)) {
+      const { PostgresDriver } = await import("./postgres/driver.ts");
+      return await SqlStore.open(new PostgresDriver(url, { schema: options.schema }), options);
+    }
+  } catch (e) {
+    if (e instanceof StoreLockedError) throw e;
+    throw new StoreOpenError(url, e);
   }
   throw new StoreUrlError(url, "expected sqlite:PATH or a postgres:// URL");
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, "//[redacted]@");
 }

@@ -10,6 +10,7 @@ import type { Column, Dialect, Tx } from "./driver.ts";
 import { ATTEMPT_COLUMNS, names } from "./dispatch.ts";
 import { deliveryFromRow } from "./rows.ts";
 import { DELIVERIES_CHANNEL } from "./schema.ts";
+import { storableJson } from "./text.ts";
 
 /** Claims without a recorded result after which a delivery is dead. */
 export const MAX_UNFINISHED_CLAIMS = 5;
@@ -115,7 +116,7 @@ export async function finishMany(
   await tx.run(
     `INSERT INTO sluice_attempts (${names(ATTEMPT_COLUMNS)})
      SELECT ${names(ATTEMPT_COLUMNS)} FROM ${d.rows("$1", "a", ATTEMPT_COLUMNS)} WHERE true`,
-    [JSON.stringify(batch.map(({ id, result: { attempt: a } }) => ({
+    [storableJson(batch.map(({ id, result: { attempt: a } }) => ({
       delivery_id: Number(id),
       at: a.at,
       duration_ms: a.durationMs,
@@ -132,7 +133,7 @@ export async function finishMany(
        AND sluice_deliveries.status = 'pending'`,
     [
       now,
-      JSON.stringify(batch.map(({ id, owner, result }) => {
+      storableJson(batch.map(({ id, owner, result }) => {
         const next = afterAttempt(result, now);
         return {
           id: Number(id),

@@ -28,6 +28,11 @@ const shared: readonly ((t: DdlTypes) => string)[] = [
   ALTER TABLE sluice_deliveries ADD COLUMN claims integer NOT NULL DEFAULT 0;
   DELETE FROM sluice_rate_limits WHERE next_at < 0;
   `,
+  // A dedupe key from the signed body, so a replayed body is a duplicate whatever its id.
+  () => `
+  ALTER TABLE sluice_events ADD COLUMN body_key text;
+  CREATE UNIQUE INDEX sluice_events_body_key ON sluice_events (body_key);
+  `,
 ];
 
 /** Every migration for `dialect`, in the order they apply. */

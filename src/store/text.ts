@@ -6,3 +6,8 @@
 export function storableText(s: string): string {
   return s.includes("\0") ? s.replaceAll("\0", "\uFFFD") : s;
 }
+
+/** JSON text of `value` whose strings are {@link storableText} (for rows passed as one parameter). */
+export function storableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => (typeof v === "string" ? storableText(v) : v));
+}

@@ -352,4 +352,84 @@ export function storeContract(name: string, open: OpenStore): void {
       assertEquals((await store.stats()).pendingEvents, 1);
     },
   );
+
+  test("a body key dedupes whatever the sender's id, within the window", async (store, clock) => {
+    const body = '{"type":"user.banned"}';
+    const put = (dedupeId?: string) =>
+      store.putEvent({ source: "webhook", dedupeId, bodyKey: "app:abc", type: "t", body });
+    const first = await put("w1");
+    assertEquals((await put("w2")).id, first.id, "a new id, the same signed body");
+    assertEquals((await put()).duplicate, true, "no id at all");
+    const other = await store.putEvent({ source: "webhook", bodyKey: "app:def", type: "t", body });
+    assertEquals(other.duplicate, false, "another body");
+    clock.advance(60_001);
+    const later = await put("w3");
+    assertEquals(later.duplicate, false, "the window has passed");
+    assertEquals((await put("w1")).id, later.id, "the old id now finds the new copy's body");
+  });
+
+  test(
+    "an event whose dispatch keeps failing is quarantined after 5 claims",
+    async (store, clock) => {
+      const { id } = await put(store, "poison");
+      for (let i = 0; i < 5; i++) {
+        assertEquals((await store.claimEvents("w", 10, 1000)).map((e) => e.id), [id], `claim ${i}`);
+        clock.advance(1001); // the dispatcher failed; the lease runs out
+      }
+      assertEquals(await store.claimEvents("w", 10, 1000), [], "taken out of dispatch");
+      const [q] = await store.listQuarantine();
+      assertEquals([q.body, q.reason.startsWith("dispatch failed 5 times")], [
+        '{"type":"user.banned"}',
+        true,
+      ]);
+      assertEquals((await store.stats()).pendingEvents, 0);
+      assertOk((await store.getEvent(id))?.decision?.errors[0].startsWith("dispatch failed"));
+    },
+  );
+
+  test(
+    "a delivery claimed 5 times without a result is dead, not sent again",
+    async (store, clock) => {
+      const { id } = await put(store);
+      await store.completeDispatch(id, plan(delivery("p")));
+      for (let i = 0; i < 5; i++) {
+        assertEquals((await store.claimDeliveries("w", 10, 1000)).length, 1, `claim ${i}`);
+        clock.advance(1001);
+      }
+      assertEquals(await store.claimDeliveries("w", 10, 1000), []);
+      const [dead] = await store.listDeadLetters();
+      assertEquals(dead.idempotencyKey, "p");
+      assertOk(dead.lastError?.includes("without a recorded result"));
+      const [d] = await store.claimDeliveries("w", 10, 1000).then(() => [] as unknown[]);
+      assertEquals(d, undefined);
+      // Released deliveries (shutdown) do not count.
+      const second = await put(store);
+      await store.completeDispatch(second.id, plan(delivery("r")));
+      for (let i = 0; i < 8; i++) {
+        const [c] = await store.claimDeliveries("w", 10, 1000);
+        await store.releaseDeliveries([c.id], "w");
+      }
+      assertEquals((await store.claimDeliveries("w", 10, 1000)).map((x) => x.idempotencyKey), [
+        "r",
+      ]);
+    },
+  );
+
+  test("NUL in an event type, a throttle key and an error is stored, as U+FFFD", async (store) => {
+    const { id } = await store.putEvent({ source: "webhook", type: "a\0b", body: "{}" });
+    const [e] = await store.claimEvents("w", 1, 1000);
+    assertEquals(e.type, "a\uFFFDb");
+    await store.completeDispatch(id, [{
+      rule: "t",
+      throttle: { key: "k\0", perMs: 1000 },
+      deliveries: [delivery("n\0")],
+    }]);
+    const [d] = await store.claimDeliveries("w", 1, 1000);
+    await store.finishDelivery(d.id, "w", {
+      kind: "dead",
+      attempt: { at: 0, durationMs: 1, outcome: "permanent", error: "bad\0token" },
+    });
+    const [dead] = await store.listDeadLetters();
+    assertEquals([dead.idempotencyKey, dead.lastError], ["n\uFFFD", "bad\uFFFDtoken"]);
+  });
 }

@@ -14,6 +14,19 @@ import { SqliteGroupCommit } from "./group_commit.ts";
 export interface SqliteDriverOptions {
   /** How long a statement waits for another process's lock; default 5 s. */
   busyTimeoutMs?: number;
+  /**
+   * Take `PATH.lock` for the life of the connection, refusing if another process holds it: the
+   * runtime (`sluice run`) owns an embedded store alone; CLI commands open it alongside.
+   */
+  owner?: boolean;
+}
+
+/** Another process (a second `sluice run`) owns the database file. */
+export class StoreLockedError extends Error {
+  constructor(readonly path: string) {
+    super(`${path} is in use by another "sluice run" (it holds ${path}.lock); stop it first`);
+    this.name = "StoreLockedError";
+  }
 }
 
 /** A {@link Driver} on one SQLite file (`:memory:` for a throwaway one). */
@@ -26,10 +39,17 @@ export class SqliteDriver implements Driver {
   private readonly listeners = new Map<string, Set<() => void>>();
   private notified = new Set<string>();
   private readonly tx: Tx;
+  private readonly lock?: Deno.FsFile;
 
   constructor(readonly path: string, options: SqliteDriverOptions = {}) {
     if (path !== ":memory:") createPrivately(path);
-    this.db = new DatabaseSync(path);
+    if (options.owner && path !== ":memory:") this.lock = takeLock(path);
+    try {
+      this.db = new DatabaseSync(path);
+    } catch (e) {
+      this.lock?.close();
+      throw e;
+    }
     this.db.exec(
       `PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = ${
         options.busyTimeoutMs ?? 5000
@@ -96,6 +116,7 @@ export class SqliteDriver implements Driver {
   async close(): Promise<void> {
     await this.commits.flush();
     this.db.close();
+    this.lock?.close();
   }
 
   /** A prepared statement, prepared once per connection; `$n` becomes SQLite's `?n`. */
@@ -141,4 +162,13 @@ function createPrivately(path: string) {
   } catch (e) {
     if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
   }
+}
+
+function takeLock(path: string): Deno.FsFile {
+  const file = Deno.openSync(`${path}.lock`, { create: true, write: true, mode: 0o600 });
+  if (!file.tryLockSync(true)) {
+    file.close();
+    throw new StoreLockedError(path);
+  }
+  return file;
 }
