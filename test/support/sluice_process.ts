@@ -69,12 +69,14 @@ export async function startSluice(
       }
     }
   })();
-  (async () => {
+  const stderrRead = (async () => {
     for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) stderr.push(chunk);
   })();
   let exited = false;
-  child.status.then((s) => {
+  child.status.then(async (s) => {
     exited = true;
+    // The message the process printed before exiting may still be in the pipe: read it all.
+    await stderrRead;
     listening.reject(new Error(`sluice exited ${s.code}: ${stderr.join("")}`));
   });
   const timeout = setTimeout(
