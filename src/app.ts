@@ -79,6 +79,7 @@ export class App {
     const observer = pipelineObserver(metrics, log);
     const store = await openStore(settings.store, {
       owner: true,
+      worker: true,
       dedupeWindowMs: settings.dedupeWindowMs,
       onError: (e) => observer.storeFailed(e),
     });

@@ -3,8 +3,9 @@
  * copied alone into an empty folder with the example rules and events, it validates, tests and
  * matches them, and serves webhooks.
  */
-import { assertEquals, assertIncludes } from "./support/assert.ts";
+import { assertEquals, assertIncludes, assertOk } from "./support/assert.ts";
 import { projectRoot } from "./support/cli.ts";
+import { postWebhook } from "./support/sluice_process.ts";
 import { withTree } from "./support/tmp.ts";
 
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -48,5 +49,48 @@ Deno.test("the bundle runs with deno run in an empty folder", async () => {
     assertIncludes(decode(test.stdout), "passed, 0 failed");
     const match = await run(["match", "--event", "examples/events/user.banned.json"]);
     assertEquals(JSON.parse(decode(match.stdout)).matches[0].rule, "user-banned-to-trust-safety");
+
+    // `run` from the bundle: its SQLite store runs in a worker started from the bundle itself.
+    const server = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-config",
+        "--allow-read",
+        "--allow-write",
+        "--allow-env",
+        "--allow-net",
+        "--allow-sys",
+        "sluice.js",
+        "run",
+      ],
+      cwd: dir,
+      env: {
+        NO_COLOR: "1",
+        SLUICE_LISTEN: "127.0.0.1:0",
+        STREAM_API_KEY: "k",
+        STREAM_API_SECRET: "s",
+        SLUICE_MAX_EVENT_AGE: "off",
+      },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const lines = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let url = "";
+    let buffer = "";
+    while (!url) {
+      const { value, done } = await lines.read();
+      if (done) throw new Error("the bundle's run ended before listening");
+      buffer += value;
+      url = /"msg":"sluice listening","url":"([^"]+)"/.exec(buffer)?.[1] ?? "";
+    }
+    const body = await Deno.readFile(`${dir}/examples/events/user.banned.json`);
+    const res = await postWebhook(url, body, { key: "k", secret: "s" });
+    assertEquals(res.status, 200, await res.clone().text());
+    assertOk((await res.json()).id);
+    server.kill("SIGTERM");
+    assertEquals((await server.status).code, 0);
+    lines.releaseLock();
+    await server.stdout.cancel().catch(() => {});
+    await server.stderr.cancel();
   });
 });

@@ -4,6 +4,7 @@
  */
 import { SqlStore, type SqlStoreOptions } from "./sql_store.ts";
 import { SqliteDriver, StoreLockedError } from "./sqlite/driver.ts";
+import { openWorkerStore } from "./sqlite/worker_store.ts";
 import type { Store } from "./roles.ts";
 
 export type * from "./roles.ts";
@@ -37,6 +38,13 @@ export interface OpenOptions extends SqlStoreOptions {
   schema?: string;
   /** SQLite only: this process is the runtime and owns the file alone (a second one is refused). */
   owner?: boolean;
+  /**
+   * SQLite only: run the connection and the store in a Worker, so no statement blocks the calling
+   * thread (`sluice run` does; CLI commands need not). `now` does not cross threads: see `clock`.
+   */
+  worker?: boolean;
+  /** With `worker`, for tests: a float64 of epoch milliseconds shared with the worker. */
+  clock?: SharedArrayBuffer;
 }
 
 /**
@@ -45,6 +53,9 @@ export interface OpenOptions extends SqlStoreOptions {
  */
 export async function openStore(url: string, options: OpenOptions = {}): Promise<Store> {
   try {
+    if (url.startsWith("sqlite:") && options.worker) {
+      return await openWorkerStore(url.slice("sqlite:".length), options);
+    }
     if (url.startsWith("sqlite:")) {
       const driver = new SqliteDriver(url.slice("sqlite:".length), { owner: options.owner });
       return await SqlStore.open(driver, options);

@@ -8,7 +8,7 @@ import { assertEquals, assertOk } from "../support/assert.ts";
 import { ManualClock } from "../support/clock.ts";
 
 /** Opens a fresh, empty store with the given options. */
-export type OpenStore = (options: StoreOptions) => Promise<Store>;
+export type OpenStore = (options: StoreOptions, clock: ManualClock) => Promise<Store>;
 
 const retry = {
   maxAttempts: 3,
@@ -38,7 +38,10 @@ export function storeContract(name: string, open: OpenStore): void {
   const test = (title: string, fn: (store: Store, clock: ManualClock) => Promise<void>) =>
     Deno.test(`${name}: ${title}`, async () => {
       const clock = new ManualClock();
-      const store = await open({ now: clock.now, dedupeWindowMs: 60_000, retentionMs: 120_000 });
+      const store = await open(
+        { now: clock.now, dedupeWindowMs: 60_000, retentionMs: 120_000 },
+        clock,
+      );
       try {
         await fn(store, clock);
       } finally {

@@ -101,3 +101,9 @@ Deno.test("sqlite: a file from before the store core is migrated with its data",
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+storeContract("sqlite in a worker", (options, clock) => {
+  const shared = new SharedArrayBuffer(8);
+  clock.share(new Float64Array(shared));
+  return openStore("sqlite::memory:", { ...options, now: undefined, worker: true, clock: shared });
+});

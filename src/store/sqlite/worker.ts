@@ -1,0 +1,87 @@
+/**
+ * The SQLite store inside a Worker: the connection, its group commit and the store's logic run on
+ * a thread of their own, so a synchronous statement (a commit's fsync, a lock held by another
+ * process for the whole busy timeout) never stalls the HTTP thread. The main thread talks to it
+ * through `worker_store.ts`; this file answers its messages.
+ */
+import { SqlStore } from "../sql_store.ts";
+import type { Store } from "../roles.ts";
+import { SqliteDriver } from "./driver.ts";
+
+/** Opening the store in the worker. */
+export interface OpenMessage {
+  kind: "open";
+  path: string;
+  owner: boolean;
+  dedupeWindowMs?: number;
+  retentionMs?: number;
+  /** Tests: the clock, as one float64 of epoch milliseconds the test thread writes. */
+  clock?: SharedArrayBuffer;
+}
+
+/** One call of a store method. */
+export interface CallMessage {
+  kind: "call";
+  id: number;
+  method: string;
+  args: unknown[];
+}
+
+/** What the worker posts back. */
+export type WorkerReply =
+  | { kind: "opened"; exclusive: boolean }
+  | { kind: "failed"; error: SerializedError }
+  | { kind: "result"; id: number; value: unknown }
+  | { kind: "error"; id: number; error: SerializedError }
+  | { kind: "wake" }
+  | { kind: "store-error"; error: SerializedError };
+
+/** An error as it crosses the thread boundary. */
+export interface SerializedError {
+  name: string;
+  message: string;
+}
+
+/** The worker's name; `main.ts` serves the store when it is started under it (bundles). */
+export const STORE_WORKER_NAME = "sluice-sqlite-store";
+
+const serialize = (e: unknown): SerializedError =>
+  e instanceof Error ? { name: e.name, message: e.message } : { name: "Error", message: String(e) };
+
+/** Serves the store on this worker's messages until the store is closed. */
+export function serveStoreWorker(scope: {
+  postMessage(message: WorkerReply): void;
+  onmessage: ((e: MessageEvent<OpenMessage | CallMessage>) => void) | null;
+  close(): void;
+}): void {
+  let store: Store | undefined;
+  scope.onmessage = async ({ data }) => {
+    if (data.kind === "open") {
+      try {
+        const clock = data.clock && new Float64Array(data.clock);
+        store = await SqlStore.open(new SqliteDriver(data.path, { owner: data.owner }), {
+          dedupeWindowMs: data.dedupeWindowMs,
+          retentionMs: data.retentionMs,
+          now: clock ? () => clock[0] : undefined,
+          onError: (e) => scope.postMessage({ kind: "store-error", error: serialize(e) }),
+        });
+        await store.subscribe(() => scope.postMessage({ kind: "wake" }));
+        scope.postMessage({ kind: "opened", exclusive: store.exclusive });
+      } catch (e) {
+        scope.postMessage({ kind: "failed", error: serialize(e) });
+        scope.close();
+      }
+      return;
+    }
+    const { id, method, args } = data;
+    try {
+      const fn =
+        (store as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method];
+      const value = await fn.apply(store, args);
+      scope.postMessage({ kind: "result", id, value });
+      if (method === "close") scope.close();
+    } catch (e) {
+      scope.postMessage({ kind: "error", id, error: serialize(e) });
+    }
+  };
+}
