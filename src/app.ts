@@ -3,6 +3,7 @@
  * HTTP server; starts, reloads rules and stops them in the right order. What is counted and
  * logged is decided in `observe/pipeline.ts`; this file only connects the parts.
  */
+import type { Hono } from "hono";
 import type { Action } from "./actions/action.ts";
 import { actionSpecs } from "./actions/catalog.ts";
 import { createActions } from "./actions/registry.ts";
@@ -37,6 +38,7 @@ export interface AppOptions {
 
 /** The parts of a running app, in the order they are stopped. */
 interface Parts {
+  handler: Hono;
   server: Deno.HttpServer<Deno.NetAddr>;
   pollers: SqsPoller[];
   dispatcher: Dispatcher;
@@ -217,7 +219,7 @@ export class App {
       port: settings.listen.port,
       onListen: () => {},
     }, handler.fetch);
-    return { server, pollers, dispatcher, executor, actions };
+    return { handler, server, pollers, dispatcher, executor, actions };
   }
 
   /** Ready once rules are loaded, the store takes writes and every queue can be polled. */
@@ -232,6 +234,11 @@ export class App {
     const failing = pollers.map((p) => p.health).filter((h) => !h.healthy);
     if (failing.length) return { ready: false, detail: { queues: failing } };
     return { ready: true };
+  }
+
+  /** The HTTP app itself, for in-process requests (`app.http.request(...)`, as Hono's tests do). */
+  get http(): Hono {
+    return this.parts.handler;
   }
 
   /** `http://host:port` of the running server. */

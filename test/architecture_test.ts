@@ -7,7 +7,16 @@
 import { assertEquals } from "./support/assert.ts";
 import { projectRoot } from "./support/cli.ts";
 
-const CORE = ["event", "rules", "template", "dispatch", "executor", "store"];
+const CORE = [
+  "event",
+  "inbox",
+  "rules",
+  "template",
+  "dispatch",
+  "delivery",
+  "executor",
+  "store",
+];
 
 async function* sourceFiles(dir: string): AsyncGenerator<string> {
   try {
@@ -23,7 +32,9 @@ async function* sourceFiles(dir: string): AsyncGenerator<string> {
 
 function forbidden(target: string): boolean {
   const rel = target.slice(`${projectRoot}/src/`.length);
-  if (rel.startsWith("ingress/") || rel.startsWith("cli/") || rel === "app.ts") return true;
+  if (
+    ["ingress/", "admin/", "console/", "cli/"].some((p) => rel.startsWith(p)) || rel === "app.ts"
+  ) return true;
   if (!rel.startsWith("actions/")) return false;
   return !/^actions\/(action|spec|catalog)\.ts$|^actions\/[a-z]+\/spec\.ts$/.test(rel);
 }

@@ -1,7 +1,7 @@
 /** The HTTP surface as one Hono app: Stream and SNS ingress, health and readiness. */
 import { Hono } from "hono";
 import type { Logger } from "../observe/log.ts";
-import { type AdminDeps, adminRoutes } from "./admin.ts";
+import { type AdminDeps, adminRoutes } from "../admin/mod.ts";
 import type { Metrics } from "../observe/metrics.ts";
 import { type SnsDeps, snsHandler } from "./sns/handler.ts";
 import { type StreamWebhookDeps, streamWebhookHandler } from "./stream_webhook.ts";
