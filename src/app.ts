@@ -9,6 +9,7 @@ import { createActions } from "./actions/registry.ts";
 import type { Settings } from "./config/settings.ts";
 import { Dispatcher } from "./dispatch/dispatcher.ts";
 import { Executor } from "./executor/executor.ts";
+import { serveHttp } from "./ingress/http_server.ts";
 import { buildServer } from "./ingress/server.ts";
 import type { SnsTestOptions } from "./ingress/sns/handler.ts";
 import { createSqsClient } from "./ingress/sqs/client.ts";
@@ -29,6 +30,8 @@ export interface AppOptions {
   env?: EnvLookup;
   /** Test seams for SNS certificate hosts; no CLI flag or variable reaches them. */
   snsTest?: SnsTestOptions;
+  /** The clock ingress checks event ages against; `Date.now` by default (tests inject one). */
+  now?: () => number;
 }
 
 /** The parts of a running app, in the order they are stopped. */
@@ -175,7 +178,14 @@ export class App {
         }),
       );
     }
-    const ingress = { store, maxBodyBytes: settings.maxBodyBytes, log, dispatch: dispatcher };
+    const ingress = {
+      store,
+      maxBodyBytes: settings.maxBodyBytes,
+      maxEventAgeMs: settings.maxEventAgeMs,
+      now: options.now,
+      log,
+      dispatch: dispatcher,
+    };
     metrics.gaugeGroup([
       { name: "sluice_queue_depth", help: "Deliveries waiting or running." },
       { name: "sluice_pending_events", help: "Accepted events not yet dispatched." },
@@ -218,11 +228,7 @@ export class App {
           metrics.events.inc({ source: "sns", type: type ?? "", outcome }),
       },
     });
-    const server = Deno.serve({
-      hostname: settings.listen.hostname,
-      port: settings.listen.port,
-      onListen: () => {},
-    }, handler.fetch);
+    const server = serveHttp({ ...settings.listen, ...settings.server, log }, handler.fetch);
     return { server, pollers, dispatcher, executor, actions, store };
   }
 

@@ -2,7 +2,7 @@
  * The Stream event types sluice knows by name, with a line on each (`sluice events`). Unknown
  * types are still accepted and routed; this list only powers help and typo warnings.
  */
-import { isGlob, typePatternRegExp } from "./type_pattern.ts";
+import { compileTypePattern, isGlob } from "./type_pattern.ts";
 
 /** One known event type. */
 export interface KnownEventType {
@@ -85,6 +85,11 @@ const knownTypes = new Set(knownEventTypes.map((t) => t.type));
 /** Whether a type pattern (exact or glob) matches at least one known type. */
 export function isKnownEventPattern(pattern: string): boolean {
   if (!isGlob(pattern)) return knownTypes.has(pattern);
-  const re = typePatternRegExp(pattern);
-  return knownEventTypes.some((t) => re.test(t.type));
+  const matches = compileTypePattern(pattern);
+  return knownEventTypes.some((t) => matches(t.type));
+}
+
+/** Whether an event's type is one Stream is known to send (its `*` is a character, not a glob). */
+export function isKnownEventType(type: string): boolean {
+  return knownTypes.has(type);
 }

@@ -1,17 +1,20 @@
 /**
  * `POST /webhooks/stream`: Stream's signed webhooks. The body is read within the size limit,
  * inflated if gzip, verified against the app named by `X-Api-Key` (current or previous secret),
- * parsed, and written to the inbox before the answer. `X-Webhook-Id` dedupes Stream's retries.
- * Errors never echo the body or a secret.
+ * parsed, checked for depth and age, and written to the inbox before the answer. `X-Webhook-Id`
+ * dedupes Stream's retries. Errors never echo the body or a secret, and nothing an
+ * unauthenticated request carried is logged, only its length.
  */
 import type { Context } from "hono";
 import type { StreamApp } from "../config/settings.ts";
-import { isKnownEventPattern } from "../event/catalogue.ts";
+import { isKnownEventType } from "../event/catalogue.ts";
 import { isStreamEvent, type StreamEvent } from "../event/envelope.ts";
+import { staleReason } from "../event/event_age.ts";
+import { NESTING_REASON, nestsDeeperThan } from "../event/nesting.ts";
 import type { Logger } from "../observe/log.ts";
 import type { EventLease, Store, StoredEvent } from "../store/store.ts";
 import { BadGzipError, BodyTooLargeError, gunzipLimited, isGzip } from "../event/compression.ts";
-import { readRequestBody } from "./body.ts";
+import { BodyTimeoutError, readRequestBody } from "./body.ts";
 import { verifyStreamSignature } from "./stream_signature.ts";
 
 /** What the webhook endpoint needs. */
@@ -19,6 +22,10 @@ export interface StreamWebhookDeps {
   store: Store;
   apps: readonly StreamApp[];
   maxBodyBytes: number;
+  /** Signed events whose `created_at` is older are quarantined; undefined: no limit. */
+  maxEventAgeMs?: number;
+  /** The clock event ages are measured against; `Date.now` by default. */
+  now?: () => number;
   log: Logger;
   /** Called with the outcome of every request (metrics). */
   onResult?: (outcome: WebhookOutcome, type?: string) => void;
@@ -32,7 +39,9 @@ export type WebhookOutcome =
   | "duplicate"
   | "unauthorized"
   | "too_large"
+  | "timeout"
   | "bad_request"
+  | "stale"
   | "error";
 
 /** Builds the handler for `POST /webhooks/stream`. */
@@ -40,31 +49,40 @@ export function streamWebhookHandler(deps: StreamWebhookDeps) {
   const secrets = new Map(
     deps.apps.map((a) => [a.apiKey, [a.secret, a.previousSecret].filter(Boolean) as string[]]),
   );
+  const now = deps.now ?? Date.now;
   const refuse = (
     c: Context,
     outcome: WebhookOutcome,
-    status: 400 | 401 | 413 | 500,
+    status: 400 | 401 | 408 | 413,
     error: string,
+    bodyRead = true,
   ) => {
     deps.onResult?.(outcome);
-    deps.log.info("webhook refused", { status, error, webhook_id: c.req.header("x-webhook-id") });
-    return c.json({ error }, status);
+    // The id is unsigned and may be a megabyte long: its length says enough.
+    const webhookIdLength = c.req.header("x-webhook-id")?.length;
+    deps.log.info("webhook refused", { status, error, webhook_id_length: webhookIdLength });
+    // A body left unread would keep the connection waiting for it; closing ends that.
+    return c.json({ error }, status, bodyRead ? undefined : { connection: "close" });
   };
 
   return async (c: Context) => {
     const apiKey = c.req.header("x-api-key");
     const signature = c.req.header("x-signature");
-    if (secrets.size === 0) return refuse(c, "unauthorized", 401, "no Stream app is configured");
-    if (!apiKey) return refuse(c, "unauthorized", 401, "missing X-Api-Key header");
-    if (!signature) return refuse(c, "unauthorized", 401, "missing X-Signature header");
+    const unauthorized = (error: string) => refuse(c, "unauthorized", 401, error, false);
+    if (secrets.size === 0) return unauthorized("no Stream app is configured");
+    if (!apiKey) return unauthorized("missing X-Api-Key header");
+    if (!signature) return unauthorized("missing X-Signature header");
     const appSecrets = secrets.get(apiKey);
-    if (!appSecrets) return refuse(c, "unauthorized", 401, "unknown X-Api-Key");
+    if (!appSecrets) return unauthorized("unknown X-Api-Key");
     let body: Uint8Array<ArrayBuffer>;
     try {
       body = await readRequestBody(c.req.raw, deps.maxBodyBytes);
       if (isGzip(body)) body = await gunzipLimited(body, deps.maxBodyBytes);
     } catch (e) {
-      if (e instanceof BodyTooLargeError) return refuse(c, "too_large", 413, e.message);
+      if (e instanceof BodyTooLargeError) {
+        return refuse(c, "too_large", 413, e.message, e.inflated);
+      }
+      if (e instanceof BodyTimeoutError) return refuse(c, "timeout", 408, e.message, false);
       if (e instanceof BadGzipError) return refuse(c, "bad_request", 400, e.message);
       throw e;
     }
@@ -79,37 +97,55 @@ export function streamWebhookHandler(deps: StreamWebhookDeps) {
     } catch {
       event = undefined;
     }
-    if (!isStreamEvent(event)) {
-      const reason = event === undefined ? "body is not JSON" : 'body has no string "type"';
-      const id = await deps.store.quarantine({ source: "webhook", reason, body: text });
-      deps.log.warn("webhook quarantined", { quarantine_id: id, reason });
-      return refuse(c, "bad_request", 400, `${reason}; kept in quarantine as ${id}`);
+    const problem = unusable(event, now(), deps.maxEventAgeMs);
+    if (problem) {
+      const id = await deps.store.quarantine({
+        source: "webhook",
+        reason: problem.reason,
+        body: text,
+      });
+      deps.log.warn("webhook quarantined", { quarantine_id: id, reason: problem.reason });
+      return refuse(c, problem.outcome, 400, `${problem.reason}; kept in quarantine as ${id}`);
     }
+    const routed = event as StreamEvent;
 
-    if (!isKnownEventPattern(event.type)) {
-      deps.log.info("unknown event type accepted", { type: event.type });
+    if (!isKnownEventType(routed.type)) {
+      deps.log.info("unknown event type accepted", { type: routed.type });
     }
     const webhookId = c.req.header("x-webhook-id") || undefined;
     const attempt = Number(c.req.header("x-webhook-attempt") ?? 1);
     const { id, duplicate, receivedAt } = await deps.store.putEvent({
       source: "webhook",
       dedupeId: webhookId,
-      type: event.type,
+      type: routed.type,
       body: text,
       meta: { webhook_id: webhookId, attempt: Number.isFinite(attempt) ? attempt : 1 },
     }, deps.dispatch?.lease);
     if (!duplicate) {
       deps.dispatch?.submit(
-        { id, source: "webhook", type: event.type, body: text, receivedAt },
-        event,
+        { id, source: "webhook", type: routed.type, body: text, receivedAt },
+        routed,
       );
     }
-    deps.onResult?.(duplicate ? "duplicate" : "accepted", event.type);
+    deps.onResult?.(duplicate ? "duplicate" : "accepted", routed.type);
     deps.log.debug(duplicate ? "webhook duplicate" : "webhook accepted", {
       event_id: id,
-      type: event.type,
+      type: routed.type,
       webhook_id: webhookId,
     });
     return c.json(duplicate ? { id, duplicate: true } : { id }, 200);
   };
+}
+
+/** Why a signed body cannot be routed (it is quarantined then), or undefined if it can. */
+function unusable(
+  event: unknown,
+  nowMs: number,
+  maxAgeMs: number | undefined,
+): { reason: string; outcome: WebhookOutcome } | undefined {
+  if (event === undefined) return { reason: "body is not JSON", outcome: "bad_request" };
+  if (!isStreamEvent(event)) return { reason: 'body has no string "type"', outcome: "bad_request" };
+  if (nestsDeeperThan(event)) return { reason: NESTING_REASON, outcome: "bad_request" };
+  const stale = staleReason(event.created_at, nowMs, maxAgeMs);
+  return stale ? { reason: stale, outcome: "stale" } : undefined;
 }
