@@ -14,7 +14,11 @@ export interface TrackedConnection {
   served: boolean;
   /** When it was accepted or last answered. */
   lastMs: number;
-  /** Closes it at once. */
+  /**
+   * Closes it at once. Only {@link Connections} aborts it, and only while it is open and not
+   * draining: Deno's abort listener throws (uncaught) once the connection's server has ended or
+   * is shutting down.
+   */
   readonly abort: AbortController;
 }
 
@@ -59,9 +63,22 @@ export class Connections {
     return c;
   }
 
-  /** Forgets a connection that has ended. */
+  /** Forgets a connection that has ended, or is draining (never to be aborted from now on). */
   release(c: TrackedConnection): void {
     this.open.delete(c);
+  }
+
+  /** Closes `c` after `ms`, unless it has ended or is draining by then. */
+  closeLater(c: TrackedConnection, ms: number): void {
+    const timer = setTimeout(() => {
+      if (this.open.has(c)) this.close(c);
+    }, ms);
+    Deno.unrefTimer(timer);
+  }
+
+  /** Open connections with a request in hand. */
+  busy(): TrackedConnection[] {
+    return [...this.open].filter((c) => c.active > 0);
   }
 
   /** Closes up to `count` idle connections, longest idle first; returns how many it closed. */
@@ -80,9 +97,9 @@ export class Connections {
     return closing.length;
   }
 
-  /** Closes every connection at once. */
-  closeAll(): void {
-    for (const c of [...this.open]) this.close(c);
+  /** Closes every idle connection at once. */
+  closeAllIdle(): void {
+    for (const c of [...this.open]) if (c.active === 0) this.close(c);
   }
 
   /** Stops the sweep. */

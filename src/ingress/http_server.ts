@@ -38,6 +38,9 @@ type ServeOnConnection = (
 /** How long shutdown waits for in-flight requests before closing their connections. */
 const SHUTDOWN_GRACE_MS = 5_000;
 
+/** How long after a Connection: close answer is handed over its connection is closed. */
+const CLOSE_AFTER_ANSWER_MS = 500;
+
 /** Longest pause of the accept loop after an accept error (such as too many open files). */
 const MAX_ACCEPT_BACKOFF_MS = 1_000;
 
@@ -78,7 +81,7 @@ class GuardedServer implements Deno.HttpServer<Deno.NetAddr> {
   readonly finished: Promise<void>;
   private readonly listener: Deno.TcpListener;
   private readonly connections: Connections;
-  private readonly servers = new Set<Deno.HttpServer<Deno.NetAddr>>();
+  private readonly servers = new Map<TrackedConnection, Deno.HttpServer<Deno.NetAddr>>();
   private closing = false;
   private acceptErrors = 0;
   private lastWarnMs = 0;
@@ -148,11 +151,11 @@ class GuardedServer implements Deno.HttpServer<Deno.NetAddr> {
       this.onError,
       () => {},
     );
-    this.servers.add(server);
+    this.servers.set(tracked, server);
     server.finished
       .catch((e) => this.options.log.debug("connection ended with an error", { error: e }))
       .finally(() => {
-        this.servers.delete(server);
+        this.servers.delete(tracked);
         this.connections.release(tracked);
       });
   }
@@ -173,28 +176,37 @@ class GuardedServer implements Deno.HttpServer<Deno.NetAddr> {
     }
     // A refusal that left the body unread (408, 413, …) says Connection: close; Deno would keep
     // the connection waiting for the rest of the body, so it is closed once the answer is out.
+    // "Completed" comes before Deno has flushed the answer to the socket, hence the short wait.
     if (res.headers.get("connection") === "close") {
-      info.completed.then(() => c.abort.abort(), () => c.abort.abort());
+      const later = () => this.connections.closeLater(c, CLOSE_AFTER_ANSWER_MS);
+      info.completed.then(later, later);
     }
     return res;
   }
 
+  /**
+   * Stops accepting, closes idle connections at once, and lets those with a request in hand
+   * finish for up to {@link SHUTDOWN_GRACE_MS} (the process exits after that anyway).
+   */
   async shutdown(): Promise<void> {
     if (!this.closing) {
       this.closing = true;
       this.connections.stop();
       this.listener.close();
     }
-    const graceful = Promise.all(
-      [...this.servers].map((s) =>
-        s.shutdown().catch((e) => this.options.log.debug("connection shutdown", { error: e }))
-      ),
-    );
+    this.connections.closeAllIdle();
+    const draining = this.connections.busy().map((c) => {
+      // From here on only Deno closes it: aborting a server that is shutting down would throw.
+      this.connections.release(c);
+      const server = this.servers.get(c);
+      return server?.shutdown().catch((e) =>
+        this.options.log.debug("connection shutdown", { error: e })
+      );
+    });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const grace = new Promise<void>((r) => (timer = setTimeout(r, SHUTDOWN_GRACE_MS)));
-    await Promise.race([graceful, grace]);
+    await Promise.race([Promise.all(draining), grace]);
     clearTimeout(timer);
-    this.connections.closeAll();
     await this.finished;
   }
 
