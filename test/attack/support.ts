@@ -33,13 +33,20 @@ export class RawClient {
   readonly closed: Promise<void>;
   private readonly started = performance.now();
 
-  private constructor(readonly conn: Deno.TcpConn) {
+  private constructor(readonly conn: Deno.Conn) {
     this.closed = this.read();
   }
 
   /** Connects to 127.0.0.1:port. */
   static async connect(port: number): Promise<RawClient> {
     return new RawClient(await Deno.connect({ hostname: "127.0.0.1", port }));
+  }
+
+  /** Connects to 127.0.0.1:port over TLS (HTTP/1.1), trusting `caCerts`. */
+  static async connectTls(port: number, caCerts: string[]): Promise<RawClient> {
+    const conn = await Deno.connectTls({ hostname: "127.0.0.1", port, caCerts });
+    await conn.handshake();
+    return new RawClient(conn);
   }
 
   private async read() {
@@ -56,7 +63,7 @@ export class RawClient {
       // BadResource mean this side closed it.
       if (
         !(e instanceof Deno.errors.ConnectionReset || e instanceof Deno.errors.BadResource ||
-          e instanceof Deno.errors.Interrupted)
+          e instanceof Deno.errors.Interrupted || e instanceof Deno.errors.UnexpectedEof)
       ) throw e;
     }
     this.closedAfterMs = performance.now() - this.started;
