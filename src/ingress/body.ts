@@ -31,12 +31,14 @@ export async function readRequestBody(
   } else {
     reading = readLimited(req.body, max);
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new BodyTimeoutError(timeoutMs)), timeoutMs);
-  });
+  const expired = Promise.withResolvers<never>();
+  const pending = {
+    due: Date.now() + timeoutMs,
+    expire: () => expired.reject(new BodyTimeoutError(timeoutMs)),
+  };
+  deadlines.add(pending);
   try {
-    return await Promise.race([reading, deadline]);
+    return await Promise.race([reading, expired.promise]);
   } catch (e) {
     if (e instanceof BodyTimeoutError) {
       // The connection is closed after the 408; the read then fails, and that is expected.
@@ -45,6 +47,43 @@ export async function readRequestBody(
     }
     throw e;
   } finally {
-    clearTimeout(timer);
+    deadlines.delete(pending);
   }
 }
+
+/**
+ * Bodies being read, checked by one timer twice a second rather than a timer per request (a
+ * deadline may so pass up to half a second late).
+ */
+class Deadlines {
+  private readonly pending = new Set<{ due: number; expire: () => void }>();
+  private timer?: ReturnType<typeof setInterval>;
+
+  add(entry: { due: number; expire: () => void }) {
+    this.pending.add(entry);
+    if (this.timer === undefined) {
+      this.timer = setInterval(() => this.check(), 500);
+      Deno.unrefTimer(this.timer);
+    }
+  }
+
+  delete(entry: { due: number; expire: () => void }) {
+    this.pending.delete(entry);
+  }
+
+  private check() {
+    const now = Date.now();
+    for (const entry of this.pending) {
+      if (entry.due <= now) {
+        this.pending.delete(entry);
+        entry.expire();
+      }
+    }
+    if (this.pending.size === 0) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+}
+
+const deadlines = new Deadlines();
