@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { App } from "../src/app.ts";
+import { freshen } from "../src/cli/send.ts";
 import { loadSettings } from "../src/config/load.ts";
 import { signStreamBody } from "../src/ingress/stream_signature.ts";
 import { Logger } from "../src/observe/log.ts";
@@ -60,7 +61,8 @@ console.log(
 );
 
 for (const [file, what] of EVENTS) {
-  const body = await Deno.readFile(`${root}examples/events/${file}`);
+  // Fresh created_at, as Stream would send: the samples' old dates are refused as replays.
+  const body = freshen(file, await Deno.readFile(`${root}examples/events/${file}`), new Date());
   const res = await fetch(`${app.url}/webhooks/stream`, {
     method: "POST",
     headers: {
@@ -88,7 +90,8 @@ function report(r: Record<string, unknown>) {
 if (values.serve) {
   console.log(
     "\nserving; send more with: deno task sluice send --url " + app.url +
-      " --api-key demo-key --secret demo-secret examples/events/user.banned.json   (Ctrl-C stops)",
+      " --api-key demo-key --secret demo-secret --fresh examples/events/user.banned.json" +
+      "   (Ctrl-C stops)",
   );
   await new Promise<void>((resolve) => Deno.addSignalListener("SIGINT", resolve));
 } else {

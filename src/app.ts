@@ -9,9 +9,10 @@ import { actionSpecs } from "./actions/catalog.ts";
 import { createActions } from "./actions/registry.ts";
 import type { Settings } from "./config/settings.ts";
 import { Dispatcher } from "./dispatch/dispatcher.ts";
-import { isKnownEventPattern } from "./event/catalogue.ts";
+import { isKnownEventType } from "./event/catalogue.ts";
 import { Executor } from "./executor/executor.ts";
 import { Inbox } from "./inbox/inbox.ts";
+import { serveHttp } from "./ingress/http_server.ts";
 import { buildServer } from "./ingress/server.ts";
 import type { SnsTestOptions } from "./ingress/sns/handler.ts";
 import { createSqsClient } from "./ingress/sqs/client.ts";
@@ -34,6 +35,8 @@ export interface AppOptions {
   env?: EnvLookup;
   /** Test seams for SNS certificate hosts; no CLI flag or variable reaches them. */
   snsTest?: SnsTestOptions;
+  /** The clock ingress checks event ages against; `Date.now` by default (tests inject one). */
+  now?: () => number;
 }
 
 /** The parts of a running app, in the order they are stopped. */
@@ -156,7 +159,7 @@ export class App {
       store,
       handoff: dispatcher,
       observer: observer.inbox,
-      isKnownType: isKnownEventPattern,
+      isKnownType: isKnownEventType,
     });
     const stats = cached(() => store.stats(), READING_MS);
     const pollers: SqsPoller[] = [];
@@ -205,20 +208,25 @@ export class App {
       },
       log,
       ready,
-      webhook: { inbox, apps: settings.apps, maxBodyBytes: settings.maxBodyBytes, log },
+      webhook: {
+        inbox,
+        apps: settings.apps,
+        maxBodyBytes: settings.maxBodyBytes,
+        maxEventAgeMs: settings.maxEventAgeMs,
+        now: options.now,
+        log,
+      },
       sns: {
         inbox,
         topics: settings.snsTopics,
         maxBodyBytes: settings.maxBodyBytes,
+        maxEventAgeMs: settings.maxEventAgeMs,
+        now: options.now,
         log,
         test: options.snsTest,
       },
     });
-    const server = Deno.serve({
-      hostname: settings.listen.hostname,
-      port: settings.listen.port,
-      onListen: () => {},
-    }, handler.fetch);
+    const server = serveHttp({ ...settings.listen, ...settings.server, log }, handler.fetch);
     return { handler, server, pollers, dispatcher, executor, actions };
   }
 

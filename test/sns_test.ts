@@ -7,6 +7,7 @@ import { createSign } from "node:crypto";
 import { stringToSign } from "../src/ingress/sns/message.ts";
 import type { SnsMessage } from "../src/ingress/sns/message.ts";
 import { startApp } from "./support/app.ts";
+import { ManualClock } from "./support/clock.ts";
 import { assertEquals, assertIncludes } from "./support/assert.ts";
 import { startSink } from "./support/sink.ts";
 import { withTree } from "./support/tmp.ts";
@@ -58,6 +59,7 @@ async function withSns(
       'on: "*"\ndo:\n  - http: { url: "${SINK}/{{ type }}", json: "{{ $event }}" }\n',
   }, async (dir) => {
     const { app } = await startApp(dir, { SINK: sink.url, SLUICE_SNS_TOPICS: TOPIC }, {
+      now: new ManualClock().now, // the messages' Timestamp, 2026-08-24T10:00Z
       snsTest: {
         hostPattern: /^127\.0\.0\.1$/,
         fetch: (input, init) => fetch(input, { ...init, client }),
@@ -151,12 +153,12 @@ Deno.test("SNS: refusals happen before any fetch they would need", async () => {
       [
         sign(message({ SigningCertURL: "https://sns.eu-west-1.amazonaws.com.evil.example/x.pem" })),
         401,
-        "is not an SNS host",
+        "SigningCertURL host is not an SNS host",
       ],
       [
         sign(message({ SigningCertURL: `${fake.base}/cert.txt` })),
         401,
-        "path does not end in .pem",
+        "SigningCertURL path is not /SimpleNotificationService-<32 hex>.pem",
       ],
       [
         sign(
@@ -169,11 +171,18 @@ Deno.test("SNS: refusals happen before any fetch they would need", async () => {
           ),
         ),
         401,
-        "SubscribeURL host evil.example",
+        "SubscribeURL host is not an SNS host",
       ],
       [{ ...sign(message()), Message: "tampered" }, 401, "Signature does not verify"],
       [{ ...sign(message()), SignatureVersion: "3" }, 400, "SignatureVersion"],
-      [sign(message()), 400, "x-amz-sns-message-type: header says SubscriptionConfirmation", {
+      [{ ...sign(message()), Signature: "not*base64!" }, 400, "Signature: not base64"],
+      [sign(message({ Timestamp: "2026-08-24T08:00:00.000Z" })), 400, "Timestamp is 2 h old"],
+      [
+        sign(message({ SigningCertURL: `${fake.base}/SimpleNotificationService-1234.pem` })),
+        401,
+        "SigningCertURL path is not",
+      ],
+      [sign(message()), 400, "x-amz-sns-message-type: the header and the body's Type differ", {
         "x-amz-sns-message-type": "SubscriptionConfirmation",
       }],
       [{ Type: "Notification", TopicArn: TOPIC }, 400, "MessageId: missing"],

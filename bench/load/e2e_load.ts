@@ -63,6 +63,8 @@ const delivered = async () => Number(await (await fetch(`${sink.url}/count`)).te
 const body = JSON.parse(
   await Deno.readTextFile(`${projectRoot}/examples/events/feeds.activity.added.json`),
 );
+// A fresh created_at, as Stream sends: the sample's fixed date is older than SLUICE_MAX_EVENT_AGE.
+body.created_at = new Date().toISOString();
 let ok = 0;
 let failed = 0;
 const samples: string[] = [];

@@ -11,6 +11,7 @@
  * Results print as Markdown rows for docs/PERFORMANCE.md.
  */
 import { parseArgs } from "node:util";
+import { freshen } from "../../src/cli/send.ts";
 import { signStreamBody } from "../../src/ingress/stream_signature.ts";
 import { projectRoot } from "../../test/support/cli.ts";
 import { sluiceRunArgs, spawnListening } from "./spawn.ts";
@@ -25,9 +26,12 @@ const { values } = parseArgs({
   },
 });
 const SECRET = "bench-secret";
-const body = await Deno.readTextFile(
-  `${projectRoot}/examples/events/feeds.activity.reaction.added.json`,
-);
+// A fresh created_at, as Stream sends: the sample's fixed date is older than SLUICE_MAX_EVENT_AGE.
+const body = new TextDecoder().decode(freshen(
+  "feeds.activity.reaction.added.json",
+  await Deno.readFile(`${projectRoot}/examples/events/feeds.activity.reaction.added.json`),
+  new Date(),
+));
 const signature = await signStreamBody(new TextEncoder().encode(body), SECRET);
 
 async function wrk(url: string) {

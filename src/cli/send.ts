@@ -6,13 +6,17 @@ import { type Command, EXIT_FAILED, EXIT_OK, parseFlags, UsageError } from "./co
 export const sendCommand: Command = {
   name: "send",
   summary: "Sign event files as Stream does and POST them",
-  help: `Usage: sluice send --url URL [--api-key K] [--secret S] [--gzip] [--webhook-id ID] FILE…
+  help:
+    `Usage: sluice send --url URL [--api-key K] [--secret S] [--fresh] [--gzip] [--webhook-id ID] FILE…
 
 Posts each FILE's bytes exactly as they are (never re-serialised) with Stream's headers:
 X-Api-Key, X-Signature (hex HMAC-SHA256 of the body with the secret), X-Webhook-Id (a new UUID
 per file unless --webhook-id is given, e.g. to see duplicate handling) and X-Webhook-Attempt: 1.
 --gzip sends the body gzipped with Content-Encoding: gzip, as Stream's payload compression does;
-the signature stays over the uncompressed bytes. A URL without a path posts to /webhooks/stream.
+the signature stays over the uncompressed bytes. --fresh sets the event's created_at to now
+(an RFC 3339 string, or integer nanoseconds if the file has those) and sends it re-serialised:
+sample files carry old dates, which sluice refuses past SLUICE_MAX_EVENT_AGE (default 1h).
+A URL without a path posts to /webhooks/stream.
 Key and secret default to STREAM_API_KEY and STREAM_API_SECRET.
 
 Prints "FILE: STATUS BODY" per file. Exit status: 0 all answered 2xx, 1 otherwise, 2 bad usage.`,
@@ -22,6 +26,7 @@ Prints "FILE: STATUS BODY" per file. Exit status: 0 all answered 2xx, 1 otherwis
       "api-key": { type: "string" },
       secret: { type: "string" },
       gzip: { type: "boolean" },
+      fresh: { type: "boolean" },
       "webhook-id": { type: "string" },
     });
     const apiKey = values["api-key"] ?? Deno.env.get("STREAM_API_KEY");
@@ -40,9 +45,10 @@ Prints "FILE: STATUS BODY" per file. Exit status: 0 all answered 2xx, 1 otherwis
     if (url.pathname === "/") url = new URL("/webhooks/stream", url);
     let failed = 0;
     for (const file of positionals) {
-      const body = await Deno.readFile(file).catch(() => {
+      let body = await Deno.readFile(file).catch(() => {
         throw new UsageError(`${file}: cannot read`);
       });
+      if (values.fresh) body = freshen(file, body, new Date());
       const headers: Record<string, string> = {
         "content-type": "application/json",
         "x-api-key": apiKey,
@@ -70,3 +76,21 @@ Prints "FILE: STATUS BODY" per file. Exit status: 0 all answered 2xx, 1 otherwis
     return failed ? EXIT_FAILED : EXIT_OK;
   },
 };
+
+/** The event in `bytes` with `created_at` set to `now`, in the format the file used. */
+export function freshen(file: string, bytes: Uint8Array, now: Date): Uint8Array<ArrayBuffer> {
+  let event: unknown;
+  try {
+    event = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new UsageError(`${file}: --fresh needs a JSON event, and this is not JSON`);
+  }
+  if (event === null || typeof event !== "object" || Array.isArray(event)) {
+    throw new UsageError(`${file}: --fresh needs a JSON object`);
+  }
+  const record = event as Record<string, unknown>;
+  record.created_at = typeof record.created_at === "number"
+    ? now.getTime() * 1_000_000
+    : now.toISOString();
+  return new TextEncoder().encode(JSON.stringify(record, null, 2) + "\n");
+}

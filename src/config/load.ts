@@ -9,6 +9,7 @@ import { formatProblem } from "../rules/problem.ts";
 import { compileSchemaCheck } from "../rules/schema_check.ts";
 import { SourceFile } from "../rules/source.ts";
 import { SEVEN_DAYS_MS } from "../store/roles.ts";
+import { defaultMaxConnections } from "../ingress/connections.ts";
 import { configSchema } from "./schema.ts";
 import type { Settings, StreamApp } from "./settings.ts";
 
@@ -88,6 +89,13 @@ export async function loadSettings(sources: ConfigSources = {}): Promise<Setting
     problems.push("SLUICE_MAX_BODY: expected an integer ≥ 1024");
   }
 
+  const maxAgeText = get("SLUICE_MAX_EVENT_AGE") ??
+    (section("webhook").max_event_age as string | undefined) ?? "1h";
+  const maxEventAgeMs = maxAgeText === "off" ? undefined : parseDuration(maxAgeText);
+  if (maxAgeText !== "off" && maxEventAgeMs === undefined) {
+    problems.push("SLUICE_MAX_EVENT_AGE: expected a duration such as 1h, or off");
+  }
+
   const log = get("SLUICE_LOG") ?? (file.log as string | undefined) ?? "info";
   if (!["debug", "info", "warn", "error"].includes(log)) {
     problems.push("SLUICE_LOG: expected debug, info, warn or error");
@@ -118,6 +126,7 @@ export async function loadSettings(sources: ConfigSources = {}): Promise<Setting
   const http = section("http");
   const smtp = file.smtp as { url?: string; from?: string; ca_file?: string } | undefined;
   const slack = section("slack");
+  const server = section("server");
   return {
     listen: { hostname: m![1] || "0.0.0.0", port: Number(m![2]) },
     store,
@@ -134,6 +143,12 @@ export async function loadSettings(sources: ConfigSources = {}): Promise<Setting
     adminToken,
     log: log as Settings["log"],
     maxBodyBytes: maxBody,
+    maxEventAgeMs,
+    server: {
+      headerTimeoutMs: parseDuration((server.header_timeout as string | undefined) ?? "10s")!,
+      idleTimeoutMs: parseDuration((server.idle_timeout as string | undefined) ?? "75s")!,
+      maxConnections: (server.max_connections as number | undefined) ?? defaultMaxConnections(),
+    },
     dedupeWindowMs: parseDuration((file.dedupe_window as string | undefined) ?? "7d") ??
       SEVEN_DAYS_MS,
     executor: {

@@ -14,6 +14,26 @@ export const configSchema: JsonSchema = {
     log: { enum: ["debug", "info", "warn", "error"] },
     max_body: { type: "integer", minimum: 1024 },
     dedupe_window: duration,
+    webhook: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        max_event_age: {
+          type: "string",
+          pattern: "^(off|[0-9]+(\\.[0-9]+)?(ms|s|m|h|d))$",
+          description: "a duration such as 1h, or off",
+        },
+      },
+    },
+    server: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        header_timeout: { ...duration, description: "first request's headers; default 10s" },
+        idle_timeout: { ...duration, description: "idle keep-alive connections; default 75s" },
+        max_connections: { type: "integer", minimum: 1, description: "open connections at most" },
+      },
+    },
     apps: {
       type: "array",
       items: {

@@ -27,6 +27,10 @@ export interface Settings {
   adminToken?: string;
   log: "debug" | "info" | "warn" | "error";
   maxBodyBytes: number;
+  /** Signed webhooks (and SNS messages) older than this are refused; undefined: no limit. */
+  maxEventAgeMs?: number;
+  /** The public listener's connection limits. */
+  server: { headerTimeoutMs: number; idleTimeoutMs: number; maxConnections: number };
   dedupeWindowMs: number;
   /** Deliveries in flight, and how long a claim on an event or delivery lasts. */
   executor: { concurrency: number; leaseMs: number };

@@ -6,7 +6,7 @@
  */
 import shapes from "./catalogue_shapes.json" with { type: "json" };
 import { EventShape, type EventShapeData } from "./shape.ts";
-import { isGlob, typePatternRegExp } from "./type_pattern.ts";
+import { compileTypePattern, isGlob } from "./type_pattern.ts";
 
 /** One known event type. */
 export interface KnownEventType {
@@ -94,7 +94,7 @@ export const knownTypeNames: readonly string[] = [
 const knownTypes = new Set(knownTypeNames);
 const shapeCache = new Map<string, EventShape>();
 
-/** Whether `type` is in the catalogue (`$event.known`). */
+/** Whether an event's `type` is in the catalogue (`$event.known`); `*` in it is a character. */
 export function isKnownEventType(type: string): boolean {
   return knownTypes.has(type);
 }
@@ -111,8 +111,8 @@ export function shapeOf(type: string): EventShape | undefined {
 /** The known types a pattern (exact or glob) matches, in catalogue order. */
 export function knownTypesMatching(pattern: string): string[] {
   if (!isGlob(pattern)) return knownTypes.has(pattern) ? [pattern] : [];
-  const re = typePatternRegExp(pattern);
-  return knownTypeNames.filter((t) => re.test(t));
+  const matches = compileTypePattern(pattern);
+  return knownTypeNames.filter(matches);
 }
 
 /** Whether a type pattern (exact or glob) matches at least one known type. */

@@ -4,6 +4,7 @@
  */
 import { BadGzipError, BodyTooLargeError, gunzipLimited, isGzip } from "./compression.ts";
 import { isStreamEvent, type StreamEvent } from "./envelope.ts";
+import { NESTING_REASON, nestsDeeperThan } from "./nesting.ts";
 
 /** A body that holds no routable event; `reason` says why without quoting it. */
 export class UndecodableMessageError extends Error {
@@ -32,10 +33,10 @@ export async function decodeMessage(text: string, maxBytes: number): Promise<Dec
     if (!isStreamEvent(event)) {
       throw new UndecodableMessageError('the SNS Message has no string "type"');
     }
-    return { event, json: inner, snsMessageId: value.MessageId };
+    return { event: shallowEnough(event), json: inner, snsMessageId: value.MessageId };
   }
   if (!isStreamEvent(value)) throw new UndecodableMessageError('the message has no string "type"');
-  return { event: value, json };
+  return { event: shallowEnough(value), json };
 }
 
 /** Decodes the `Message` of an SNS notification (JSON or base64 of gzip). */
@@ -45,7 +46,13 @@ export async function decodeSnsMessage(message: string, maxBytes: number): Promi
   if (!isStreamEvent(event)) {
     throw new UndecodableMessageError('the SNS Message has no string "type"');
   }
-  return { event, json };
+  return { event: shallowEnough(event), json };
+}
+
+/** The event, if it nests no deeper than rules can evaluate. */
+function shallowEnough(event: StreamEvent): StreamEvent {
+  if (nestsDeeperThan(event)) throw new UndecodableMessageError(NESTING_REASON);
+  return event;
 }
 
 function isSnsEnvelope(v: unknown): v is { Type: string; Message: string; MessageId?: string } {

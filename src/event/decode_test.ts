@@ -48,3 +48,40 @@ Deno.test("undecodable bodies are refused with a reason", async () => {
     assertEquals(e.reason, reason, body.slice(0, 20));
   }
 });
+
+Deno.test("bodies nested deeper than 64 levels are refused; 64 are fine", async () => {
+  const nested = (levels: number) =>
+    `{"type":"x","a":${"[".repeat(levels - 1)}1${"]".repeat(levels - 1)}}`;
+  assertEquals((await decodeMessage(nested(64), 1 << 20)).event.type, "x");
+  for (const levels of [65, 9000, 200_000]) {
+    const e = await assertRejects(decodeMessage(nested(levels), 1 << 20), UndecodableMessageError);
+    assertEquals(e.reason, "nested deeper than 64 levels");
+    const sns = await assertRejects(
+      decodeSnsMessage(nested(levels), 1 << 20),
+      UndecodableMessageError,
+    );
+    assertEquals(sns.reason, "nested deeper than 64 levels");
+  }
+});
+
+Deno.test("a base64 gzip bomb in an SQS body stops at the limit, quickly", async () => {
+  const zeros = new Uint8Array(1 << 20);
+  const gzip = new CompressionStream("gzip");
+  const writer = gzip.writable.getWriter();
+  const writing = (async () => {
+    for (let i = 0; i < 1024; i++) await writer.write(zeros); // 1 GiB of zeros
+    await writer.close();
+  })();
+  const bomb = new Uint8Array(await new Response(gzip.readable).arrayBuffer());
+  await writing;
+  let binary = "";
+  for (let i = 0; i < bomb.length; i += 8192) {
+    binary += String.fromCharCode(...bomb.subarray(i, i + 8192));
+  }
+  const started = performance.now();
+  const e = await assertRejects(decodeMessage(btoa(binary), 1 << 20), UndecodableMessageError);
+  const ms = performance.now() - started;
+  assertEquals(e.reason, "decompressed body is larger than 1048576 bytes");
+  // ~10 ms and a few MB; inflating the whole gigabyte first took 4 s and 1.1 GB of memory.
+  if (ms > 1000) throw new Error(`took ${ms.toFixed(0)} ms`);
+});

@@ -43,6 +43,7 @@ export type IntakeOutcome =
   | "too_large"
   | "bad_request"
   | "timeout"
+  | "stale"
   | "error"
   | "confirmed"
   | "unsubscribed";

@@ -38,7 +38,8 @@ export function buildServer(deps: ServerDeps): Hono {
   deps.mount?.(app);
   app.notFound((c) => c.json({ error: "not found" }, 404));
   app.onError((e, c) => {
-    deps.log.error("request failed", { path: c.req.path, error: e });
+    // The route's pattern, not the path: the path is the client's and may be very long.
+    deps.log.error("request failed", { method: c.req.method, route: c.req.routePath, error: e });
     return c.json({ error: "internal error" }, 500);
   });
   return app;

@@ -1,9 +1,11 @@
 /**
  * Logs: one JSON object per line on stdout, with a level, a message and fields such as event and
- * delivery ids for correlation. Every line passes through {@link redactText}, so a secret that
- * slipped into a message or field is masked before it is written.
+ * delivery ids for correlation. Every field value goes through {@link logFields} first: strings
+ * are cut to 2,048 characters before anything else touches them, then their secret shapes are
+ * masked, value by value (never by running a pattern over the whole line), and fields named like
+ * credentials are masked whole. A line's cost is bounded whatever a request carried.
  */
-import { redactText } from "./redact.ts";
+import { logFields, logString } from "./log_fields.ts";
 
 /** Log levels, least to most severe. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -49,11 +51,12 @@ export class Logger {
 
   private write(level: LogLevel, msg: string, fields?: Record<string, unknown>) {
     if (!this.enabled(level)) return;
-    const record = { time: new Date().toISOString(), level, msg, ...this.base, ...fields };
-    this.sink(redactText(JSON.stringify(record, errorsAsText)));
+    const record = {
+      time: new Date().toISOString(),
+      level,
+      msg: logString(msg),
+      ...logFields({ ...this.base, ...fields }),
+    };
+    this.sink(JSON.stringify(record));
   }
-}
-
-function errorsAsText(_key: string, value: unknown) {
-  return value instanceof Error ? value.message : value;
 }

@@ -2,22 +2,24 @@
  * A loaded, immutable set of rules with an index by event type, so that finding the rules an
  * event can match costs O(those rules), not O(all rules). A reload builds a new set and swaps it.
  */
-import { isGlob, typePatternRegExp } from "../event/type_pattern.ts";
+import { compileTypePattern, isGlob, type TypeMatcher } from "../event/type_pattern.ts";
 import type { CompiledRule } from "./rule.ts";
 
 const CACHE_LIMIT = 10_000;
+/** Longer types (never Stream's own) are looked up each time rather than kept. */
+const CACHED_TYPE_LENGTH = 256;
 
 /** Rules indexed by the event types they listen to. Disabled rules are kept but never returned. */
 export class RuleSet {
   private readonly exact = new Map<string, number[]>();
-  private readonly globs: { re: RegExp; rule: number }[] = [];
+  private readonly globs: { matches: TypeMatcher; rule: number }[] = [];
   private readonly cache = new Map<string, readonly CompiledRule[]>();
 
   constructor(readonly rules: readonly CompiledRule[]) {
     rules.forEach((rule, i) => {
       if (!rule.enabled) return;
       for (const pattern of rule.on) {
-        if (isGlob(pattern)) this.globs.push({ re: typePatternRegExp(pattern), rule: i });
+        if (isGlob(pattern)) this.globs.push({ matches: compileTypePattern(pattern), rule: i });
         else this.exact.set(pattern, [...(this.exact.get(pattern) ?? []), i]);
       }
     });
@@ -28,9 +30,10 @@ export class RuleSet {
     const cached = this.cache.get(type);
     if (cached) return cached;
     const hits = new Set(this.exact.get(type));
-    for (const g of this.globs) if (g.re.test(type)) hits.add(g.rule);
+    for (const g of this.globs) if (g.matches(type)) hits.add(g.rule);
     const found = [...hits].sort((a, b) => a - b).map((i) => this.rules[i]);
-    // Types are few in practice; the cap only bounds memory against a flood of invented ones.
+    // Types are few in practice; the caps only bound memory against a flood of invented ones.
+    if (type.length > CACHED_TYPE_LENGTH) return found;
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(type, found);
     return found;

@@ -1,16 +1,52 @@
 /**
  * SNS signing certificates: the URL is checked before any fetch (https, an
- * `sns.<region>.amazonaws.com(.cn)` host, a `.pem` path), then fetched with a timeout and a size
- * cap and cached by URL. The same host check guards `SubscribeURL` before it is visited.
+ * `sns.<region>.amazonaws.com(.cn)` host, the path `/SimpleNotificationService-<32 hex>.pem`),
+ * then fetched with a timeout and a size cap and cached by URL. The same host check guards
+ * `SubscribeURL` before it is visited. Checks scan the parsed URL's parts; none is a regex over
+ * the attacker's text, and no refusal quotes it.
  */
 import { type KeyObject, X509Certificate } from "node:crypto";
 import { readLimited } from "../../event/compression.ts";
 
-/** The hosts SNS signs from and sends confirmations from (AWS's own validators use this). */
-export const SNS_HOST = /^sns\.[a-zA-Z0-9-]{3,}\.amazonaws\.com(\.cn)?$/;
+/**
+ * Whether `hostname` is `sns.<region>.amazonaws.com` or `….amazonaws.com.cn`, where the region is
+ * two letters, one or more lowercase words and a number (`us-east-1`, `us-gov-west-1`,
+ * `cn-north-1`). Stricter than AWS's own `sns\.[a-zA-Z0-9-]{3,}\.amazonaws\.com` pattern, which
+ * also admits S3 bucket hosts such as `sns.s3-eu-west-1.amazonaws.com`.
+ */
+export function isSnsHost(hostname: string): boolean {
+  const labels = hostname.split(".");
+  const cn = labels.length === 5 && labels[4] === "cn";
+  if (labels.length !== (cn ? 5 : 4)) return false;
+  if (labels[0] !== "sns" || labels[2] !== "amazonaws" || labels[3] !== "com") return false;
+  const parts = labels[1].split("-");
+  if (parts.length < 3) return false;
+  const [area, ...rest] = parts;
+  const number = rest.pop()!;
+  return isLetters(area) && area.length === 2 && rest.every(isLetters) && isDigits(number);
+}
 
-/** Why a URL found in an SNS message may not be fetched, or undefined if it may. */
-export function checkSnsUrl(url: string, host: RegExp, pathSuffix?: string): string | undefined {
+const CERT_PREFIX = "/SimpleNotificationService-";
+
+/** Whether `path` is `/SimpleNotificationService-<32 hex digits>.pem`, the only shape SNS uses. */
+export function isSnsCertificatePath(path: string): boolean {
+  if (path.length !== CERT_PREFIX.length + 32 + 4) return false;
+  if (!path.startsWith(CERT_PREFIX) || !path.endsWith(".pem")) return false;
+  for (let i = CERT_PREFIX.length; i < CERT_PREFIX.length + 32; i++) {
+    if (!isHexDigit(path.charCodeAt(i))) return false;
+  }
+  return true;
+}
+
+/**
+ * Why a URL found in an SNS message may not be fetched, or undefined if it may. `certificate`
+ * also pins the path. The reasons name the field's fault, never its value.
+ */
+export function checkSnsUrl(
+  url: string,
+  isHost: (hostname: string) => boolean,
+  certificate = false,
+): string | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -18,12 +54,34 @@ export function checkSnsUrl(url: string, host: RegExp, pathSuffix?: string): str
     return "not a URL";
   }
   if (parsed.protocol !== "https:") return "not https";
-  if (!host.test(parsed.hostname)) return `host ${parsed.hostname} is not an SNS host`;
+  if (!isHost(parsed.hostname)) return "host is not an SNS host";
   if (parsed.username || parsed.password) return "has credentials";
-  if (pathSuffix && !parsed.pathname.endsWith(pathSuffix)) {
-    return `path does not end in ${pathSuffix}`;
+  if (certificate && (!isSnsCertificatePath(parsed.pathname) || parsed.search !== "")) {
+    return "path is not /SimpleNotificationService-<32 hex>.pem";
   }
   return undefined;
+}
+
+function isLetters(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x61 || c > 0x7a) return false;
+  }
+  return true;
+}
+
+function isDigits(s: string): boolean {
+  if (s.length === 0 || s.length > 3) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
 }
 
 /** A certificate that could not be fetched or read (the sender should retry). */

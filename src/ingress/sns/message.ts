@@ -22,7 +22,10 @@ export interface SnsMessage {
   UnsubscribeURL?: string;
 }
 
-/** A message that is not a well-formed SNS message; `field` names what is wrong. */
+/**
+ * A message that is not a well-formed SNS message; `field` names what is wrong. The message never
+ * quotes the request's values: they are unauthenticated and may be a megabyte long.
+ */
 export class SnsMessageError extends Error {
   constructor(readonly field: string, message: string) {
     super(`${field}: ${message}`);
@@ -74,14 +77,14 @@ export function parseSnsMessage(value: unknown, headerType: string | undefined):
   }
   if (o.Subject === null) delete o.Subject;
   const type = o.Type as SnsType;
-  if (!(type in REQUIRED)) {
-    throw new SnsMessageError("Type", `unknown message type ${JSON.stringify(o.Type)}`);
+  if (typeof type !== "string" || !Object.hasOwn(REQUIRED, type)) {
+    throw new SnsMessageError(
+      "Type",
+      "not Notification, SubscriptionConfirmation or UnsubscribeConfirmation",
+    );
   }
   if (headerType !== undefined && headerType !== type) {
-    throw new SnsMessageError(
-      "x-amz-sns-message-type",
-      `header says ${headerType}, body says ${type}`,
-    );
+    throw new SnsMessageError("x-amz-sns-message-type", "the header and the body's Type differ");
   }
   for (const field of REQUIRED[type]) {
     if (typeof o[field] !== "string") throw new SnsMessageError(field, "missing or not a string");
