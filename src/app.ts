@@ -142,13 +142,14 @@ export class App {
       onAttempt: (d, r) => observer.attempted(d, r),
       onError: (e) => observer.executorFailed(e),
     });
+    const rateIntervals = {
+      slack: 1000 / settings.slack.ratePerSecond,
+      http: settings.http.ratePerHostPerSecond && 1000 / settings.http.ratePerHostPerSecond,
+    };
     const dispatcher = new Dispatcher(store, () => this.rules, {
       owner,
       leaseMs: Math.min(30_000, settings.executor.leaseMs),
-      rateIntervals: {
-        slack: 1000 / settings.slack.ratePerSecond,
-        http: settings.http.ratePerHostPerSecond && 1000 / settings.http.ratePerHostPerSecond,
-      },
+      rateIntervals,
       onDispatched: (report) => {
         observer.dispatched(report);
         executor.wake();
@@ -205,6 +206,8 @@ export class App {
         rules: () => this.rules,
         loadProblems: () => this.lastLoadProblems,
         reload: () => this.reload(),
+        log,
+        rateIntervals,
       },
       log,
       ready,

@@ -69,7 +69,7 @@ Deno.test("admin API: bearer auth, events and their deliveries, dead letters and
         status = 200;
         assertEquals(
           await (await post("/dead-letters/replay", { ids: [dead.items[0].id] })).json(),
-          { replayed: 1 },
+          { replayed: 1, items: [{ id: dead.items[0].id, rerendered: true }], failed: [] },
         );
         await sink.waitFor(2);
         await waitUntil(

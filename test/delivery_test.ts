@@ -76,7 +76,7 @@ Deno.test("a 4xx is a dead letter at once, with its history; replay delivers it"
       ["permanent", 404, "HTTP 404 Not Found: no such user"],
     ]);
     status = 200;
-    assertEquals(await p.store.replayDeadLetters([dead.id]), 1);
+    assertEquals((await p.store.replayDeadLetters([{ id: dead.id }])).changed, [dead.id]);
     p.advance(0);
     const requests = await sink.waitFor(2);
     await waitUntil(() => p.attempts.length === 2, "replayed attempt");

@@ -34,13 +34,14 @@ Deno.test("dlq list, replay of an unknown id, replay ID and replay --all", async
         const list = await cli(["dlq", "list"]);
         assertMatch(
           list.stdout,
-          /^\d+ {2}r {2}do\[0\] http {2}user\.banned {2}1 attempt\(s\) {2}HTTP 410 Gone: gone$/m,
+          /^\d+ {2}\d{4}-\d\d-\d\dT[\d:.]+Z {2}r {2}do\[0\] http {2}user\.banned {2}1 attempt\(s\) {2}HTTP 410 Gone: gone$/m,
         );
         const [first] = JSON.parse((await cli(["dlq", "list", "--json"])).stdout);
 
         const unknown = await cli(["dlq", "replay", "999999"]);
         assertEquals(unknown.code, 1);
         assertIncludes(unknown.stdout, "re-queued 0 of 1");
+        assertIncludes(unknown.stdout, "999999: not a dead letter");
         assertEquals((await cli(["dlq", "replay"])).code, 2);
 
         status = 200;
@@ -48,7 +49,10 @@ Deno.test("dlq list, replay of an unknown id, replay ID and replay --all", async
         await sink.waitFor(3);
         assertEquals(JSON.parse(sink.requests[2].body), { n: 1 });
         const all = await cli(["dlq", "replay", "--all"]);
-        assertEquals([all.code, all.stdout.trim()], [0, "re-queued 1 dead letter(s)"]);
+        assertEquals([all.code, all.stdout.trim()], [
+          0,
+          "re-queued 1 of 1 dead letter(s) (1 rendered again from their current rule)",
+        ]);
         await sink.waitFor(4);
         assertIncludes((await cli(["dlq", "list"])).stdout, "0 dead letter(s)");
       } finally {

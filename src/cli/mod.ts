@@ -2,9 +2,11 @@
 import { ConfigError } from "../config/load.ts";
 import { PathNotFoundError } from "../rules/files.ts";
 import { StoreLockedError, StoreOpenError, StoreUrlError } from "../store/mod.ts";
-import { type Command, EXIT_OK, EXIT_USAGE, UsageError } from "./command.ts";
+import { type Command, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from "./command.ts";
 import { dlqCommand } from "./dlq.ts";
 import { eventsCommand } from "./events.ts";
+import { inboxCommand } from "./inbox.ts";
+import { RulesDoNotLoadError } from "./store_access.ts";
 import { matchCommand } from "./match.ts";
 import { runCommand } from "./run.ts";
 import { sendCommand } from "./send.ts";
@@ -20,6 +22,7 @@ const commands: readonly Command[] = [
   sendCommand,
   schemaCommand,
   eventsCommand,
+  inboxCommand,
   dlqCommand,
 ];
 
@@ -53,9 +56,17 @@ export async function main(args: string[]): Promise<number> {
     console.log(command.help);
     return EXIT_OK;
   }
+  followTaskFolder();
   try {
     return await command.run(rest);
   } catch (e) {
+    if (e instanceof RulesDoNotLoadError) {
+      for (const p of e.problems) console.error(p);
+      console.error(
+        `sluice ${name}: the rules in ${e.dir} do not load; fix them (sluice validate)`,
+      );
+      return EXIT_FAILED;
+    }
     if (
       e instanceof ConfigError || e instanceof StoreUrlError || e instanceof StoreOpenError ||
       e instanceof StoreLockedError
@@ -68,5 +79,25 @@ export async function main(args: string[]): Promise<number> {
       return EXIT_USAGE;
     }
     throw e;
+  }
+}
+
+/**
+ * `deno task` runs in the folder of its deno.json, not where the user typed the command: paths
+ * given on the command line (`validate rules`, `--event x.json`) are the user's, so go back to
+ * INIT_CWD, the folder the task was started from. Only when running in this checkout's root,
+ * where tasks run: a CLI started anywhere else keeps its own folder.
+ */
+function followTaskFolder() {
+  const started = Deno.env.get("INIT_CWD");
+  const root = decodeURIComponent(new URL("../../", import.meta.url).pathname).replace(/\/$/, "");
+  if (started && started !== root && Deno.cwd() === root) {
+    try {
+      Deno.chdir(started);
+    } catch (e) {
+      console.error(
+        `sluice: cannot work in ${started} (INIT_CWD): ${e instanceof Error ? e.message : e}`,
+      );
+    }
   }
 }

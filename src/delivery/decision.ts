@@ -11,6 +11,8 @@ export interface RuleDecision {
   mode?: "live" | "shadow";
   /** For rules that did not fire: why. */
   reason?: string;
+  /** When the rule's `if` (or another expression) failed: JSONata's message, with its code. */
+  error?: string;
 }
 
 /** Why rules fired or not for one event; `throttled` is added by the store as it decides. */

@@ -38,11 +38,17 @@ export interface RulePlan {
   deliveries: NewDelivery[];
 }
 
-/** Where a delivery stands. */
-export type DeliveryStatus = "pending" | "done" | "dead" | "shadow";
+/** Where a delivery stands; `discarded` is a dead letter an operator removed, kept in history. */
+export type DeliveryStatus = "pending" | "done" | "dead" | "shadow" | "discarded";
 
 /** Every status, for parsing filters. */
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ["pending", "done", "dead", "shadow"];
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
+  "pending",
+  "done",
+  "dead",
+  "shadow",
+  "discarded",
+];
 
 /** A stored delivery. */
 export interface Delivery extends NewDelivery {
@@ -55,6 +61,8 @@ export interface Delivery extends NewDelivery {
   /** When the current retry window started (creation or replay). */
   firstAt: number;
   lastError?: string;
+  /** Why an operator discarded it (status `discarded`). */
+  discardReason?: string;
 }
 
 /** One attempt at a delivery; `error` is short and never holds secrets. */
@@ -80,3 +88,30 @@ export interface DeliveryRecord extends Delivery {
 
 /** A dead-lettered delivery with its whole attempt history. */
 export type DeadLetter = DeliveryRecord;
+
+/** Which dead letters a list, replay or discard takes. */
+export interface DeadLetterFilter {
+  /** Only these ids. */
+  ids?: readonly string[];
+  rule?: string;
+  /** Dead since (epoch ms of the delivery's last change). */
+  since?: number;
+  /** Text the last error contains (case-insensitive). */
+  error?: string;
+  /** Page cursor: dead letters with an id after this one, oldest first. */
+  after?: string;
+  limit?: number;
+}
+
+/** A dead letter to re-queue, with the parameters it was rendered with again, if it was. */
+export interface Replay {
+  id: string;
+  /** New parameters from the rule's current template; the stored ones when absent. */
+  params?: Record<string, unknown>;
+}
+
+/** What a replay or discard did, by id; `missing` names the ids that are not dead letters. */
+export interface DeadLetterChange {
+  changed: string[];
+  missing: string[];
+}

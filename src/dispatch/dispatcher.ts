@@ -27,7 +27,8 @@ export function decisionRecord(evaluation: Evaluation): DecisionRecord {
       ...evaluation.errors.filter((e) => e.field === "if").map((e) => ({
         rule: e.rule,
         fired: false,
-        reason: e.message,
+        reason: "if failed",
+        error: e.message,
       })),
     ],
     errors: evaluation.errors.filter((e) => e.field !== "if").map((e) => e.message),

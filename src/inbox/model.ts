@@ -48,8 +48,42 @@ export interface StoredEvent {
   receivedAt: number;
 }
 
+/** How an event ended: a rule fired, none did, a rule failed, or a delivery died. */
+export type EventOutcome = "matched" | "unmatched" | "error" | "dead";
+
+/** Every outcome, for parsing filters. */
+export const EVENT_OUTCOMES: readonly EventOutcome[] = ["matched", "unmatched", "error", "dead"];
+
+/** What an event search matches on; all given parts must hold. */
+export interface EventFilter {
+  /** An event type, or a pattern with `*` (any run of characters). */
+  type?: string;
+  /** The sender's id: `X-Webhook-Id`, the SQS or SNS message id. */
+  senderId?: string;
+  /** Events for which this rule fired, was throttled, silenced or failed. */
+  rule?: string;
+  outcome?: EventOutcome;
+  /** Received at or after (epoch ms). */
+  since?: number;
+  /** Page cursor: events with an id before this one (ids sort by time). */
+  before?: string;
+  limit?: number;
+}
+
+/** An event in a list: where it came from, how it ended, the rules that fired. */
+export interface EventSummary extends StoredEvent {
+  senderId?: string;
+  dispatchedAt?: number;
+  /** Unset until dispatched; `dead` when one of its deliveries died. */
+  outcome?: EventOutcome;
+  /** Rules that fired for it. */
+  rules: string[];
+}
+
 /** A stored event with what became of it, for the admin API. */
 export interface EventRecord extends StoredEvent {
+  senderId?: string;
+  outcome?: EventOutcome;
   dispatchedAt?: number;
   /** Why rules fired or not, as the dispatcher recorded it, with `throttled` added by the store. */
   decision?: DecisionRecord;

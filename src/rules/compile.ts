@@ -86,6 +86,7 @@ export function compileRule(
       name: data.name ?? defaultName,
       description: data.description,
       file: source.path,
+      text: source.text,
       enabled: data.enabled ?? true,
       on,
       condition,

@@ -83,30 +83,7 @@ export async function evaluateEvent(
     }
     const actions: RenderedAction[] = [];
     for (const action of rule.actions) {
-      const where = ["do", action.index, action.type];
-      const escape = action.spec.escape?.bind(action.spec);
-      try {
-        const params = await renderTemplate(action.params, event, {
-          bindings,
-          escape: escape && ((value, path) => escape(value, path.slice(where.length))),
-        }, where) as Record<string, unknown>;
-        const problem = action.spec.checkRendered?.(params);
-        actions.push(
-          problem
-            ? {
-              action,
-              error: new ActionRenderError(
-                rule.name,
-                action,
-                `${formatFieldPath(where)}: ${problem}`,
-              ),
-            }
-            : { action, params },
-        );
-      } catch (e) {
-        if (!(e instanceof TemplateRenderError)) throw e;
-        actions.push({ action, error: new ActionRenderError(rule.name, action, e.message, e) });
-      }
+      actions.push(await renderAction(rule, action, event, bindings));
     }
     let key: string | undefined;
     try {
@@ -118,6 +95,33 @@ export async function evaluateEvent(
     matches.push({ rule, actions, throttleKey: key });
   }
   return { matches, errors, notFired };
+}
+
+/** Renders one action of a rule for an event: its templates, then its checks on the result. */
+export async function renderAction(
+  rule: CompiledRule,
+  action: CompiledAction,
+  event: StreamEvent,
+  bindings: Record<string, unknown>,
+): Promise<RenderedAction> {
+  const where = ["do", action.index, action.type];
+  const escape = action.spec.escape?.bind(action.spec);
+  try {
+    const params = await renderTemplate(action.params, event, {
+      bindings,
+      escape: escape && ((value, path) => escape(value, path.slice(where.length))),
+    }, where) as Record<string, unknown>;
+    const problem = action.spec.checkRendered?.(params);
+    return problem
+      ? {
+        action,
+        error: new ActionRenderError(rule.name, action, `${formatFieldPath(where)}: ${problem}`),
+      }
+      : { action, params };
+  } catch (e) {
+    if (!(e instanceof TemplateRenderError)) throw e;
+    return { action, error: new ActionRenderError(rule.name, action, e.message, e) };
+  }
 }
 
 async function throttleKey(

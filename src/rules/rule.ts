@@ -30,6 +30,8 @@ export interface CompiledRule {
   description?: string;
   /** The file it came from, for messages and the admin API. */
   file: string;
+  /** The file's text as loaded (secrets stay `${VAR}` references), for the console and the store. */
+  text: string;
   enabled: boolean;
   /** Event type patterns; `*` matches any run of characters. */
   on: readonly string[];

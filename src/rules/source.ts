@@ -28,7 +28,8 @@ export class SourceFile {
 
   private constructor(
     readonly path: string,
-    private readonly text: string,
+    /** The file's text as read (before `${VAR}` interpolation). */
+    readonly text: string,
     private readonly doc: ReturnType<typeof parseDocument>,
     private readonly lines: LineCounter,
   ) {}

@@ -5,7 +5,7 @@
  * gives it; one with a render error is dead at once with its attempt recorded.
  */
 import type { DecisionRecord } from "../delivery/decision.ts";
-import type { RulePlan } from "../delivery/model.ts";
+import type { NewDelivery, RulePlan } from "../delivery/model.ts";
 import { initialState } from "../delivery/state.ts";
 import type { Column, Dialect, Tx } from "./driver.ts";
 import { DELIVERIES_CHANNEL } from "./schema.ts";
@@ -19,6 +19,13 @@ export interface DispatchRequest {
 }
 
 const DECISION_COLUMNS: readonly Column[] = [["id", "text"], ["decision", "text"]];
+const MARK_COLUMNS: readonly Column[] = [...DECISION_COLUMNS, ["outcome", "text"]];
+const OUTCOME_COLUMNS: readonly Column[] = [
+  ["event_id", "text"],
+  ["rule", "text"],
+  ["outcome", "text"],
+  ["at", "bigint"],
+];
 
 /** The columns of a new delivery, in insert order. */
 const DELIVERY_COLUMNS: readonly Column[] = [
@@ -60,27 +67,27 @@ export async function dispatchMany(
   batch: DispatchRequest[],
   now: number,
 ): Promise<{ throttled: string[] }[]> {
-  // Without throttles (the common case) nothing can change a decision, so one UPDATE marks the
-  // events and keeps their decisions; with throttles, the decisions are written afterwards.
+  // One UPDATE marks the events with their outcome and decision; with throttles (rare) the
+  // decisions are rewritten afterwards, once the windows have said which rules were throttled.
   const throttles = batch.some((b) => b.plans.some((p) => p.throttle));
   const marked = new Set(
-    (throttles
-      ? await tx.all(
-        `UPDATE sluice_events SET dispatched_at = $1, lease_until = 0
-         WHERE ${d.inList("id", "$2", "text")} AND dispatched_at IS NULL RETURNING id`,
-        [now, batch.map((b) => b.eventId)],
-      )
-      : await tx.all(
-        `UPDATE sluice_events SET dispatched_at = $1, lease_until = 0, decision = u.decision
-         FROM ${d.rows("$2", "u", DECISION_COLUMNS)}
-         WHERE sluice_events.id = u.id AND sluice_events.dispatched_at IS NULL
-         RETURNING sluice_events.id`,
-        [
-          now,
-          storableJson(batch.map((b) => ({ id: b.eventId, decision: record(b.decision, []) }))),
-        ],
-      )).map((r) => r.id as string),
+    (await tx.all(
+      `UPDATE sluice_events SET dispatched_at = $1, lease_until = 0, decision = u.decision,
+         outcome = u.outcome
+       FROM ${d.rows("$2", "u", MARK_COLUMNS)}
+       WHERE sluice_events.id = u.id AND sluice_events.dispatched_at IS NULL
+       RETURNING sluice_events.id`,
+      [
+        now,
+        storableJson(batch.map((b) => ({
+          id: b.eventId,
+          decision: record(b.decision, []),
+          outcome: eventOutcome(b),
+        }))),
+      ],
+    )).map((r) => r.id as string),
   );
+  const outcomes: OutcomeRow[] = [];
   const results: { throttled: string[] }[] = [];
   const rows: Record<string, unknown>[] = [];
   const renderErrors = new Map<string, string>();
@@ -92,35 +99,19 @@ export async function dispatchMany(
     for (const plan of plans) {
       if (plan.throttle && !(await openThrottle(tx, plan.rule, plan.throttle, now))) {
         throttled.push(plan.rule);
-        continue;
       }
+    }
+    outcomes.push(...outcomeRows(eventId, decision, plans, throttled, now));
+    for (const plan of plans) {
+      if (throttled.includes(plan.rule)) continue;
       for (const n of plan.deliveries) {
-        const s = initialState(n, now);
-        if (s.attempt) renderErrors.set(n.idempotencyKey, s.attempt.error!);
-        rows.push({
-          event_id: eventId,
-          rule: n.rule,
-          action_index: n.actionIndex,
-          action_type: n.actionType,
-          idempotency_key: n.idempotencyKey,
-          mode: n.mode,
-          params: n.params === null ? null : JSON.stringify(n.params),
-          render_error: n.renderError ?? null,
-          retry: JSON.stringify(n.retry),
-          timeout_ms: n.timeoutMs,
-          rate_key: n.rate?.key ?? null,
-          rate_interval_ms: n.rate?.intervalMs ?? null,
-          status: s.status,
-          attempts: s.attempts,
-          next_at: s.nextAt,
-          first_at: s.firstAt,
-          last_error: s.lastError,
-          updated_at: now,
-        });
+        if (n.renderError !== undefined) renderErrors.set(n.idempotencyKey, n.renderError);
+        rows.push(deliveryRow(eventId, n, now));
       }
     }
     if (throttles) decisions.push({ id: eventId, decision: record(decision, throttled) });
   }
+  await recordOutcomes(tx, d, outcomes, false);
   if (decisions.length) {
     await tx.run(
       `UPDATE sluice_events SET decision = u.decision FROM ${d.rows("$1", "u", DECISION_COLUMNS)}
@@ -128,14 +119,63 @@ export async function dispatchMany(
       [storableJson(decisions)],
     );
   }
-  if (rows.length === 0) return results;
-  const inserted = await tx.all(
+  await insertDeliveries(tx, d, rows, renderErrors, now, false);
+  return results;
+}
+
+/** The row of a new delivery, in the state `delivery/state.ts` starts it in. */
+export function deliveryRow(eventId: string, n: NewDelivery, now: number): Record<string, unknown> {
+  const s = initialState(n, now);
+  return {
+    event_id: eventId,
+    rule: n.rule,
+    action_index: n.actionIndex,
+    action_type: n.actionType,
+    idempotency_key: n.idempotencyKey,
+    mode: n.mode,
+    params: n.params === null ? null : JSON.stringify(n.params),
+    render_error: n.renderError ?? null,
+    retry: JSON.stringify(n.retry),
+    timeout_ms: n.timeoutMs,
+    rate_key: n.rate?.key ?? null,
+    rate_interval_ms: n.rate?.intervalMs ?? null,
+    status: s.status,
+    attempts: s.attempts,
+    next_at: s.nextAt,
+    first_at: s.firstAt,
+    last_error: s.lastError,
+    updated_at: now,
+  };
+}
+
+/**
+ * Inserts delivery rows once per idempotency key; with `revive`, a dead one with the same key
+ * takes the new row's state (rendered again, re-queued). A row whose render failed gets its
+ * permanent attempt. Returns the keys written; wakes executors when any is pending.
+ */
+export async function insertDeliveries(
+  tx: Tx,
+  d: Dialect,
+  rows: Record<string, unknown>[],
+  renderErrors: ReadonlyMap<string, string>,
+  now: number,
+  revive: boolean,
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const conflict = revive
+    ? `DO UPDATE SET params = excluded.params, render_error = excluded.render_error,
+         status = excluded.status, attempts = 0, next_at = excluded.next_at,
+         first_at = excluded.first_at, last_error = excluded.last_error, lease_owner = NULL,
+         lease_until = 0, claims = 0, updated_at = excluded.updated_at
+       WHERE sluice_deliveries.status = 'dead'`
+    : "DO NOTHING";
+  const written = await tx.all(
     `INSERT INTO sluice_deliveries (${names(DELIVERY_COLUMNS)})
      SELECT ${names(DELIVERY_COLUMNS)} FROM ${d.rows("$1", "x", DELIVERY_COLUMNS)} WHERE true
-     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key, status`,
+     ON CONFLICT (idempotency_key) ${conflict} RETURNING id, idempotency_key, status`,
     [storableJson(rows)],
   );
-  const failed = inserted.filter((r) => renderErrors.has(r.idempotency_key as string));
+  const failed = written.filter((r) => renderErrors.has(r.idempotency_key as string));
   if (failed.length) {
     await tx.run(
       `INSERT INTO sluice_attempts (${names(ATTEMPT_COLUMNS)})
@@ -150,8 +190,8 @@ export async function dispatchMany(
       })))],
     );
   }
-  if (inserted.some((r) => r.status === "pending")) await tx.notify(DELIVERIES_CHANNEL);
-  return results;
+  if (written.some((r) => r.status === "pending")) await tx.notify(DELIVERIES_CHANNEL);
+  return new Set(written.map((r) => r.idempotency_key as string));
 }
 
 /** Opens the rule's window for `key` unless one is open; false means throttled. */
@@ -170,7 +210,62 @@ async function openThrottle(
   return opened.length > 0;
 }
 
-function record(decision: DecisionRecord | undefined, throttled: string[]): string | null {
+/** What one rule did for one event: fired, throttled or error (silenced and grouped to come). */
+export interface OutcomeRow {
+  event_id: string;
+  rule: string;
+  outcome: string;
+  at: number;
+}
+
+/** The rule outcomes of one dispatched event. */
+export function outcomeRows(
+  eventId: string,
+  decision: DecisionRecord | undefined,
+  plans: readonly RulePlan[],
+  throttled: readonly string[],
+  now: number,
+): OutcomeRow[] {
+  const rows: OutcomeRow[] = [];
+  const row = (rule: string, outcome: string) =>
+    rows.push({ event_id: eventId, rule, outcome, at: now });
+  for (const r of decision?.rules ?? []) if (r.error !== undefined) row(r.rule, "error");
+  for (const plan of plans) {
+    const failed = plan.deliveries.some((n) => n.renderError !== undefined);
+    row(plan.rule, throttled.includes(plan.rule) ? "throttled" : failed ? "error" : "fired");
+  }
+  return rows;
+}
+
+/** Records rule outcomes; with `replace`, a rule's earlier outcome for the event is replaced. */
+export async function recordOutcomes(
+  tx: Tx,
+  d: Dialect,
+  rows: readonly OutcomeRow[],
+  replace: boolean,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.run(
+    `INSERT INTO sluice_rule_outcomes (${names(OUTCOME_COLUMNS)})
+     SELECT ${names(OUTCOME_COLUMNS)} FROM ${d.rows("$1", "o", OUTCOME_COLUMNS)} WHERE true
+     ON CONFLICT (event_id, rule) ${
+      replace ? "DO UPDATE SET outcome = excluded.outcome, at = excluded.at" : "DO NOTHING"
+    }`,
+    [storableJson(rows)],
+  );
+}
+
+/** An event's outcome: `error` if a rule failed, `matched` if a rule fired, else `unmatched`. */
+export function eventOutcome(b: DispatchRequest): "matched" | "unmatched" | "error" {
+  const failed = (b.decision?.rules ?? []).some((r) => r.error !== undefined) ||
+    b.plans.some((p) => p.deliveries.some((n) => n.renderError !== undefined));
+  return failed ? "error" : b.plans.length ? "matched" : "unmatched";
+}
+
+export function record(
+  decision: DecisionRecord | undefined,
+  throttled: string[],
+): string | null {
   return decision ? JSON.stringify({ ...decision, throttled }) : null;
 }
 

@@ -28,8 +28,9 @@ export class DedupeKeyContendedError extends Error {
 
 const INSERT_EVENT = `
   INSERT INTO sluice_events
-    (id, source, dedupe_key, body_key, type, body, meta, received_at, lease_owner, lease_until)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    (id, source, dedupe_key, body_key, type, body, meta, received_at, lease_owner, lease_until,
+     sender_id)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
   ON CONFLICT DO NOTHING RETURNING id`;
 
 /**
@@ -61,6 +62,7 @@ export async function putEvent(
       now,
       lease?.owner ?? null,
       lease ? now + lease.ms : 0,
+      event.dedupeId ?? null,
     ]);
     if (inserted.length) return { id, duplicate: false, receivedAt: now };
     if (key === null && bodyKey === null) continue; // an id collision: draw another
@@ -113,7 +115,8 @@ export async function claimEvents(
       body: r.body as string,
     }, now);
     await tx.run(
-      `UPDATE sluice_events SET dispatched_at = $1, lease_until = 0, decision = $2 WHERE id = $3`,
+      `UPDATE sluice_events SET dispatched_at = $1, lease_until = 0, decision = $2,
+         outcome = 'error' WHERE id = $3`,
       [now, JSON.stringify({ rules: [], errors: [reason], throttled: [] }), r.id],
     );
   }

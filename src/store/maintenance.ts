@@ -30,11 +30,17 @@ export async function prune(tx: Tx, now: number, windowMs: number, retentionMs: 
   );
   await tx.run(
     `DELETE FROM sluice_attempts WHERE delivery_id IN (
-       SELECT id FROM sluice_deliveries WHERE status IN ('done', 'shadow') AND updated_at < $1)`,
+       SELECT id FROM sluice_deliveries
+       WHERE status IN ('done', 'shadow', 'discarded') AND updated_at < $1)`,
     [old],
   );
   await tx.run(
-    "DELETE FROM sluice_deliveries WHERE status IN ('done', 'shadow') AND updated_at < $1",
+    "DELETE FROM sluice_deliveries WHERE status IN ('done', 'shadow', 'discarded') AND updated_at < $1",
+    [old],
+  );
+  await tx.run(
+    `DELETE FROM sluice_rule_outcomes WHERE at < $1 AND NOT EXISTS (
+       SELECT 1 FROM sluice_deliveries d WHERE d.event_id = sluice_rule_outcomes.event_id)`,
     [old],
   );
   await tx.run(

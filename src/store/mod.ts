@@ -8,6 +8,7 @@ import { openWorkerStore } from "./sqlite/worker_store.ts";
 import type { Store } from "./roles.ts";
 
 export type * from "./roles.ts";
+export type { RedispatchResult } from "./redispatch.ts";
 export { SEVEN_DAYS_MS } from "./roles.ts";
 export { StoreLockedError };
 

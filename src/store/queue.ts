@@ -5,11 +5,10 @@
  * result (its results could not be written, or its processes kept dying) is dead, not sent again.
  */
 import type { Delivery, DeliveryResult } from "../delivery/model.ts";
-import { afterAttempt, replayState } from "../delivery/state.ts";
+import { afterAttempt } from "../delivery/state.ts";
 import type { Column, Dialect, Tx } from "./driver.ts";
 import { ATTEMPT_COLUMNS, names } from "./dispatch.ts";
 import { deliveryFromRow } from "./rows.ts";
-import { DELIVERIES_CHANNEL } from "./schema.ts";
 import { storableJson } from "./text.ts";
 
 /** Claims without a recorded result after which a delivery is dead. */
@@ -164,28 +163,4 @@ export async function nextDueAt(tx: Tx): Promise<number | undefined> {
      FROM sluice_deliveries WHERE status = 'pending'`,
   );
   return (row?.at as number | null) ?? undefined;
-}
-
-/** Re-queues dead letters (all, or the given ids) with a fresh retry window; returns how many. */
-export async function replayDeadLetters(
-  tx: Tx,
-  d: Dialect,
-  ids: string[] | "all",
-  now: number,
-): Promise<number> {
-  const s = replayState(now);
-  const params: unknown[] = [s.status, s.attempts, s.nextAt, s.firstAt, now];
-  let where = "status = 'dead'";
-  if (ids !== "all") {
-    params.push(ids.filter((id) => /^\d{1,15}$/.test(id)).map(Number));
-    where += ` AND ${d.inList("id", "$6", "bigint")}`;
-  }
-  const rows = await tx.all(
-    `UPDATE sluice_deliveries SET status = $1, attempts = $2, next_at = $3, first_at = $4,
-       lease_owner = NULL, lease_until = 0, claims = 0, updated_at = $5
-     WHERE ${where} RETURNING id`,
-    params,
-  );
-  if (rows.length) await tx.notify(DELIVERIES_CHANNEL);
-  return rows.length;
 }

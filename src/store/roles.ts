@@ -4,17 +4,23 @@
  * history and dead letters). One store implements them all; {@link Store} is their union.
  */
 import type { DecisionRecord } from "../delivery/decision.ts";
+import type { RedispatchResult } from "./redispatch.ts";
 import type {
   DeadLetter,
+  DeadLetterChange,
+  DeadLetterFilter,
   Delivery,
   DeliveryRecord,
   DeliveryResult,
   DeliveryStatus,
+  Replay,
   RulePlan,
 } from "../delivery/model.ts";
 import type {
+  EventFilter,
   EventLease,
   EventRecord,
+  EventSummary,
   NewEvent,
   PutResult,
   QuarantinedBody,
@@ -41,6 +47,16 @@ export interface InboxStore {
     plans: RulePlan[],
     decision?: DecisionRecord,
   ): Promise<{ throttled: string[] }>;
+  /**
+   * Evaluated again under the current rules: done deliveries stay, dead ones are rendered again
+   * and re-queued, missing ones are created, under the same idempotency keys. Undefined if the
+   * event is not stored.
+   */
+  redispatch(
+    eventId: string,
+    plans: RulePlan[],
+    decision: DecisionRecord,
+  ): Promise<RedispatchResult | undefined>;
   /** Keeps a body that was signed but not understood; returns its id. */
   quarantine(entry: QuarantineEntry): Promise<string>;
 }
@@ -62,19 +78,36 @@ export interface DeliveryQueue {
   subscribe(fn: () => void): Promise<() => Promise<void>>;
 }
 
-/** Dead letters: list and replay. */
+/** Dead letters: list, replay, discard. */
 export interface DeadLetters {
-  /** Dead letters, oldest first, after the id `after`. */
-  listDeadLetters(options?: { limit?: number; after?: string }): Promise<DeadLetter[]>;
-  /** Re-queues dead letters with a fresh retry window; returns how many were re-queued. */
-  replayDeadLetters(ids: string[] | "all"): Promise<number>;
+  /** Dead letters oldest first matching `filter` (rule, since, error text), after `filter.after`. */
+  listDeadLetters(filter?: DeadLetterFilter): Promise<DeadLetter[]>;
+  /**
+   * Re-queues the given dead letters with a fresh retry window and the same idempotency key,
+   * with the new parameters given (a fixed template) or the stored ones.
+   */
+  replayDeadLetters(replays: readonly Replay[]): Promise<DeadLetterChange>;
+  /** Takes dead letters off the queue, keeping them in history as `discarded` with the reason. */
+  discardDeadLetters(ids: readonly string[], reason: string): Promise<DeadLetterChange>;
 }
 
-/** What happened: events, deliveries with their attempts, quarantine. */
+/** What one rule did over the kept history. */
+export interface RuleCounts {
+  rule: string;
+  fired: number;
+  errors: number;
+  throttled: number;
+  silenced: number;
+  grouped: number;
+  /** When it last fired (epoch ms). */
+  lastFiredAt?: number;
+}
+
+/** What happened: events, deliveries with their attempts, quarantine, rule counts. */
 export interface History {
-  /** Events newest first, optionally of one type, received before `before` (ms). */
-  listEvents(options?: { type?: string; before?: number; limit?: number }): Promise<StoredEvent[]>;
-  /** One event with its deliveries and their attempts. */
+  /** Events newest first matching `filter` (paged by id with `before`). */
+  listEvents(filter?: EventFilter): Promise<EventSummary[]>;
+  /** One event, by sluice's id or the sender's id, with its deliveries and their attempts. */
   getEvent(id: string): Promise<EventRecord | undefined>;
   /** Deliveries oldest first, optionally in one status, after the id `after`, with attempts. */
   listDeliveries(
@@ -82,6 +115,8 @@ export interface History {
   ): Promise<DeliveryRecord[]>;
   /** Quarantined bodies, newest first, older than the id `before`. */
   listQuarantine(options?: { limit?: number; before?: string }): Promise<QuarantinedBody[]>;
+  /** Per rule: fired, errors, throttled, silenced, grouped, and when it last fired. */
+  ruleCounts(): Promise<RuleCounts[]>;
 }
 
 /** Counts for metrics, readiness and back-pressure. */

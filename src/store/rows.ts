@@ -37,6 +37,7 @@ export function deliveryFromRow(r: Row): Delivery {
     nextAt: r.next_at as number,
     firstAt: r.first_at as number,
     lastError: (r.last_error as string | null) ?? undefined,
+    ...(r.discard_reason ? { discardReason: r.discard_reason as string } : {}),
   };
 }
 

@@ -33,6 +33,22 @@ const shared: readonly ((t: DdlTypes) => string)[] = [
   ALTER TABLE sluice_events ADD COLUMN body_key text;
   CREATE UNIQUE INDEX sluice_events_body_key ON sluice_events (body_key);
   `,
+  // Finding events: the sender's id, the outcome, what each rule did; discarded dead letters.
+  (t) => `
+  ALTER TABLE sluice_events ADD COLUMN sender_id text;
+  ALTER TABLE sluice_events ADD COLUMN outcome text;
+  CREATE INDEX sluice_events_sender ON sluice_events (sender_id);
+  CREATE TABLE sluice_rule_outcomes (
+    event_id text NOT NULL,
+    rule text NOT NULL,
+    outcome text NOT NULL,
+    at ${t.bigint} NOT NULL,
+    PRIMARY KEY (event_id, rule)
+  );
+  CREATE INDEX sluice_rule_outcomes_rule ON sluice_rule_outcomes (rule, at);
+  ALTER TABLE sluice_deliveries ADD COLUMN discard_reason text;
+  CREATE INDEX sluice_deliveries_status ON sluice_deliveries (status, id);
+  `,
 ];
 
 /** Every migration for `dialect`, in the order they apply. */

@@ -4,21 +4,28 @@
  * copy; the driver brings the connection, its group commit and the dialect's few spellings.
  */
 import type { DecisionRecord } from "../delivery/decision.ts";
-import type { DeliveryResult, DeliveryStatus, RulePlan } from "../delivery/model.ts";
-import type { EventLease, NewEvent, QuarantineEntry } from "../inbox/model.ts";
+import type {
+  DeadLetterFilter,
+  DeliveryResult,
+  DeliveryStatus,
+  Replay,
+  RulePlan,
+} from "../delivery/model.ts";
+import type { EventFilter, EventLease, NewEvent, QuarantineEntry } from "../inbox/model.ts";
+import { discardDeadLetters, listDeadLetters, replayDeadLetters } from "./dead_letters.ts";
 import { SameTurnBatch } from "./batch.ts";
 import { dispatchMany, type DispatchRequest } from "./dispatch.ts";
 import type { Driver, Tx } from "./driver.ts";
 import { claimEvents, putEvent, quarantine } from "./events.ts";
-import { getEvent, listDeliveries, listEvents, listQuarantine } from "./history.ts";
+import { getEvent, listDeliveries, listEvents, listQuarantine, ruleCounts } from "./history.ts";
 import { prune, reclaimLeases, stats } from "./maintenance.ts";
+import { redispatchEvent } from "./redispatch.ts";
 import {
   claimDeliveries,
   finishMany,
   type FinishRequest,
   nextDueAt,
   releaseDeliveries,
-  replayDeadLetters,
 } from "./queue.ts";
 import { SEVEN_DAYS_MS, type Store, type StoreOptions } from "./roles.ts";
 import { DELIVERIES_CHANNEL, migrationsFor } from "./schema.ts";
@@ -92,6 +99,13 @@ export class SqlStore implements Store {
     return this.dispatches.add({ eventId, plans, decision });
   }
 
+  redispatch(eventId: string, plans: RulePlan[], decision: DecisionRecord) {
+    const now = this.now();
+    return this.write((tx) =>
+      redispatchEvent(tx, this.driver.dialect, eventId, plans, decision, now)
+    );
+  }
+
   quarantine(entry: QuarantineEntry) {
     const now = this.now();
     return this.write((tx) => quarantine(tx, entry, now));
@@ -121,17 +135,26 @@ export class SqlStore implements Store {
     return this.driver.listen(DELIVERIES_CHANNEL, fn);
   }
 
-  listDeadLetters(options: { limit?: number; after?: string } = {}) {
-    return this.listDeliveries({ ...options, status: "dead" });
+  listDeadLetters(filter: DeadLetterFilter = {}) {
+    return this.read((tx) => listDeadLetters(tx, this.driver.dialect, filter));
   }
 
-  replayDeadLetters(ids: string[] | "all") {
+  replayDeadLetters(replays: readonly Replay[]) {
     const now = this.now();
-    return this.write((tx) => replayDeadLetters(tx, this.driver.dialect, ids, now));
+    return this.write((tx) => replayDeadLetters(tx, replays, now));
   }
 
-  listEvents(options: { type?: string; before?: number; limit?: number } = {}) {
-    return this.read((tx) => listEvents(tx, options));
+  discardDeadLetters(ids: readonly string[], reason: string) {
+    const now = this.now();
+    return this.write((tx) => discardDeadLetters(tx, ids, reason, now));
+  }
+
+  listEvents(filter: EventFilter = {}) {
+    return this.read((tx) => listEvents(tx, this.driver.dialect, filter));
+  }
+
+  ruleCounts() {
+    return this.read(ruleCounts);
   }
 
   getEvent(id: string) {

@@ -285,11 +285,148 @@ export function storeContract(name: string, open: OpenStore): void {
     assertEquals((await store.listDeliveries({ status: "done" })).length, 0);
     assertEquals((await store.listDeliveries()).map((d) => d.status), ["dead", "dead"]);
     clock.advance(5000);
-    assertEquals(await store.replayDeadLetters([dead[0].id, "999999"]), 1);
+    assertEquals(
+      await store.replayDeadLetters([{ id: dead[0].id }, { id: "999999" }, { id: "x" }]),
+      {
+        changed: [dead[0].id],
+        missing: ["999999", "x"],
+      },
+    );
     const [replayed] = await store.claimDeliveries("w", 10, 1000);
     assertEquals([replayed.id, replayed.attempts, replayed.firstAt], [dead[0].id, 0, clock.now()]);
-    assertEquals(await store.replayDeadLetters("all"), 1);
+    assertEquals(replayed.params, { url: "https://x.example", secret: "s" }, "stored params kept");
+    const fixed = { url: "https://x.example/fixed" };
+    assertEquals((await store.replayDeadLetters([{ id: dead[1].id, params: fixed }])).changed, [
+      dead[1].id,
+    ]);
+    const [rerendered] = await store.claimDeliveries("w", 10, 1000);
+    assertEquals(rerendered.params, fixed, "new params replace the stored ones");
     assertEquals((await store.stats()).deadLetters, 0);
+  });
+
+  test(
+    "dead letters filter by rule, time and error; discard keeps them in history",
+    async (store, clock) => {
+      const { id } = await put(store);
+      await store.completeDispatch(id, [
+        { rule: "a", deliveries: [delivery("a1", { rule: "a" })] },
+        { rule: "b", deliveries: [delivery("b1", { rule: "b", actionIndex: 1 })] },
+      ]);
+      const claimed = await store.claimDeliveries("w", 10, 1000);
+      for (const [i, d] of claimed.entries()) {
+        if (i === 1) clock.advance(10_000);
+        await store.finishDelivery(d.id, "w", {
+          kind: "dead",
+          attempt: {
+            at: clock.now(),
+            durationMs: 1,
+            outcome: "permanent",
+            error: i ? "HTTP 404 Not Found" : "Slack: channel_not_found",
+          },
+        });
+      }
+      const keys = async (f: Parameters<Store["listDeadLetters"]>[0]) =>
+        (await store.listDeadLetters(f)).map((d) => d.idempotencyKey);
+      assertEquals(await keys({ rule: "a" }), ["a1"]);
+      assertEquals(await keys({ error: "not FOUND" }), ["b1"]);
+      assertEquals(await keys({ error: "100%_" }), [], "LIKE characters are literal");
+      assertEquals(await keys({ since: clock.now() - 5000 }), ["b1"]);
+      assertEquals(await keys({ ids: [claimed[1].id, "nope"] }), ["b1"]);
+      assertEquals(await store.discardDeadLetters([claimed[0].id, "42"], "known outage"), {
+        changed: [claimed[0].id],
+        missing: ["42"],
+      });
+      assertEquals(await keys({}), ["b1"]);
+      assertEquals((await store.stats()).deadLetters, 1);
+      const [gone] = await store.listDeliveries({ status: "discarded" });
+      assertEquals([gone.idempotencyKey, gone.discardReason], ["a1", "known outage"]);
+      assertEquals((await store.replayDeadLetters([{ id: gone.id }])).missing, [gone.id]);
+    },
+  );
+
+  test(
+    "events are found by type pattern, sender id, rule, outcome and time, paged by id",
+    async (store, clock) => {
+      const ids: string[] = [];
+      for (const [i, type] of ["user.banned", "user.unbanned", "feeds.activity.added"].entries()) {
+        const { id } = await store.putEvent({
+          source: "webhook",
+          dedupeId: `w${i}`,
+          type,
+          body: "{}",
+        });
+        ids.push(id);
+        clock.advance(1000);
+      }
+      await store.completeDispatch(ids[0], [{ rule: "ban", deliveries: [delivery("k0")] }], {
+        rules: [{ rule: "ban", fired: true }],
+        errors: [],
+      });
+      await store.completeDispatch(ids[1], [], {
+        rules: [{ rule: "ban", fired: false, reason: "if failed", error: "boom" }],
+        errors: [],
+      });
+      await store.completeDispatch(ids[2], [], { rules: [], errors: [] });
+      const found = async (f: Parameters<Store["listEvents"]>[0]) =>
+        (await store.listEvents(f)).map((e) => ids.indexOf(e.id));
+      assertEquals(await found({}), [2, 1, 0], "newest first");
+      assertEquals(await found({ type: "user.*" }), [1, 0]);
+      assertEquals(await found({ type: "user_banned" }), [], "LIKE characters are literal");
+      assertEquals(await found({ senderId: "w1" }), [1]);
+      assertEquals(await found({ rule: "ban" }), [1, 0]);
+      assertEquals(await found({ outcome: "matched" }), [0]);
+      assertEquals(await found({ outcome: "error" }), [1]);
+      assertEquals(await found({ outcome: "unmatched" }), [2]);
+      assertEquals(await found({ since: clock.now() - 1500 }), [2]);
+      assertEquals(await found({ limit: 1 }), [2]);
+      assertEquals(await found({ before: ids[2], limit: 1 }), [1]);
+      const [first] = await store.listEvents({ senderId: "w0" });
+      assertEquals([first.rules, first.outcome, first.senderId], [["ban"], "matched", "w0"]);
+      assertEquals((await store.getEvent("w0"))?.id, ids[0], "found by the sender's id");
+      const [d] = await store.claimDeliveries("w", 1, 1000);
+      await store.finishDelivery(d.id, "w", {
+        kind: "dead",
+        attempt: { at: clock.now(), durationMs: 1, outcome: "permanent", error: "x" },
+      });
+      assertEquals(await found({ outcome: "dead" }), [0]);
+      const counts = await store.ruleCounts();
+      assertEquals(counts.map((c) => [c.rule, c.fired, c.errors]), [["ban", 1, 1]]);
+    },
+  );
+
+  test("redispatch converges with new plans under the same keys", async (store) => {
+    const { id } = await put(store);
+    await store.completeDispatch(id, plan(delivery("done"), delivery("dead", { actionIndex: 1 })));
+    const [a, b] = await store.claimDeliveries("w", 10, 1000);
+    await store.finishDelivery(a.id, "w", {
+      kind: "done",
+      attempt: { at: 0, durationMs: 1, outcome: "ok" },
+    });
+    await store.finishDelivery(b.id, "w", {
+      kind: "dead",
+      attempt: { at: 0, durationMs: 1, outcome: "permanent", error: "bad template" },
+    });
+    const fixed = { url: "https://x.example/fixed" };
+    const result = await store.redispatch(id, [{
+      rule: "r",
+      deliveries: [
+        delivery("done"),
+        delivery("dead", { actionIndex: 1, params: fixed }),
+        delivery("new", { actionIndex: 2 }),
+      ],
+    }], { rules: [{ rule: "r", fired: true }], errors: [] });
+    assertEquals(result, {
+      created: ["new"],
+      requeued: ["dead"],
+      unchanged: [{ key: "done", status: "done" }],
+    });
+    const claimed = await store.claimDeliveries("w", 10, 1000);
+    assertEquals(claimed.map((d) => [d.idempotencyKey, d.attempts]).sort(), [["dead", 0], [
+      "new",
+      0,
+    ]]);
+    assertEquals(claimed.find((d) => d.idempotencyKey === "dead")?.params, fixed);
+    assertEquals(await store.redispatch("nope", [], { rules: [], errors: [] }), undefined);
   });
 
   test(
@@ -308,10 +445,7 @@ export function storeContract(name: string, open: OpenStore): void {
       assertEquals((await store.listEvents({ type: "user.banned", limit: 1 })).map((e) => e.id), [
         c.id,
       ]);
-      assertEquals((await store.listEvents({ before: clock.now() - 5 })).map((e) => e.id), [
-        b.id,
-        a.id,
-      ]);
+      assertEquals((await store.listEvents({ before: c.id })).map((e) => e.id), [b.id, a.id]);
       await store.completeDispatch(a.id, plan(delivery("k")), {
         rules: [{ rule: "r", fired: true }],
         errors: [],

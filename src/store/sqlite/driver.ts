@@ -51,9 +51,9 @@ export class SqliteDriver implements Driver {
       throw e;
     }
     this.db.exec(
-      `PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = ${
-        options.busyTimeoutMs ?? 5000
-      }`,
+      // LIKE is case-sensitive, as in PostgreSQL.
+      `PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA case_sensitive_like = ON;
+       PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`,
     );
     this.tx = {
       all: (sql, params) => Promise.resolve(this.prepare(sql).all(...bind(params)) as Row[]),
