@@ -21,10 +21,9 @@ import { cached } from "./observe/cached.ts";
 import type { Logger } from "./observe/log.ts";
 import { Metrics } from "./observe/metrics.ts";
 import { type PipelineObserver, pipelineObserver } from "./observe/pipeline.ts";
-import { loadRuleSet } from "./rules/load.ts";
+import { LiveRules } from "./rules/live_rules.ts";
 import { type RuleWatcher, watchRules } from "./rules/watch.ts";
-import { formatProblem, type Problem, RuleLoadError } from "./rules/problem.ts";
-import type { RuleSet } from "./rules/rule_set.ts";
+import { formatProblem, type Problem } from "./rules/problem.ts";
 import { openStore, type Store } from "./store/mod.ts";
 import type { EnvLookup } from "./template/env.ts";
 
@@ -37,6 +36,8 @@ export interface AppOptions {
   snsTest?: SnsTestOptions;
   /** The clock ingress checks event ages against; `Date.now` by default (tests inject one). */
   now?: () => number;
+  /** Refuse to start when the rule folder does not load, rather than run the last good set. */
+  strict?: boolean;
 }
 
 /** The parts of a running app, in the order they are stopped. */
@@ -57,8 +58,7 @@ const PING_TIMEOUT_MS = 2_000;
 
 /** A started sluice. */
 export class App {
-  private rules!: RuleSet;
-  private lastLoadProblems: Problem[] = [];
+  private readonly live: LiveRules;
   private parts!: Parts;
   private readonly pruneTimer: ReturnType<typeof setInterval>;
   private watcher?: RuleWatcher;
@@ -67,17 +67,21 @@ export class App {
     readonly settings: Settings,
     private readonly log: Logger,
     readonly store: Store,
-    private readonly env: EnvLookup | undefined,
+    env: EnvLookup | undefined,
     /** The Prometheus metrics served on `/metrics`. */
     readonly metrics: Metrics,
     private readonly observer: PipelineObserver,
   ) {
+    this.live = new LiveRules(settings.rulesDir, store, observer.rules, env);
     this.pruneTimer = setInterval(() => {
       store.prune().catch((e) => log.error("prune failed", { error: e }));
     }, HOUR_MS);
   }
 
-  /** Opens the store, loads the rules (refusing to start on any error) and starts serving. */
+  /**
+   * Opens the store, loads the rules (a folder that does not load runs the last good set kept in
+   * the store, or, with `strict` or no such set, refuses to start) and starts serving.
+   */
   static async start(settings: Settings, options: AppOptions): Promise<App> {
     const log = options.log;
     const metrics = new Metrics();
@@ -91,15 +95,7 @@ export class App {
     const app = new App(settings, log, store, options.env, metrics, observer);
     try {
       if (store.exclusive) await store.reclaimLeases();
-      const loaded = await loadRuleSet([settings.rulesDir], { env: options.env });
-      for (const p of loaded.problems) log.warn("rule warning", { problem: formatProblem(p) });
-      log.info("rules loaded", {
-        dir: settings.rulesDir,
-        files: loaded.files.length,
-        rules: loaded.rules.rules.length,
-      });
-      app.rules = loaded.rules;
-      app.lastLoadProblems = loaded.problems;
+      await app.live.start(options.strict);
       if (settings.apps.length === 0) {
         log.warn("no Stream app configured: POST /webhooks/stream refuses everything", {
           hint: "set STREAM_API_KEY and STREAM_API_SECRET",
@@ -146,7 +142,7 @@ export class App {
       slack: 1000 / settings.slack.ratePerSecond,
       http: settings.http.ratePerHostPerSecond && 1000 / settings.http.ratePerHostPerSecond,
     };
-    const dispatcher = new Dispatcher(store, () => this.rules, {
+    const dispatcher = new Dispatcher(store, () => this.live.rules, {
       owner,
       leaseMs: Math.min(30_000, settings.executor.leaseMs),
       rateIntervals,
@@ -195,7 +191,7 @@ export class App {
     metrics.gauge({
       name: "sluice_rule_load_errors",
       help: "Errors found by the last rule load or reload (0 when the rules are valid).",
-      read: () => this.lastLoadProblems.filter((p) => p.severity === "error").length,
+      read: () => this.live.status.problems.filter((p) => p.severity === "error").length,
     });
     const ready = cached(() => this.readiness(pollers), READING_MS);
     const handler = buildServer({
@@ -203,8 +199,8 @@ export class App {
       admin: {
         token: settings.adminToken,
         store,
-        rules: () => this.rules,
-        loadProblems: () => this.lastLoadProblems,
+        rules: () => this.live.rules,
+        loadProblems: () => this.live.status.problems,
         reload: () => this.reload(),
         log,
         rateIntervals,
@@ -244,7 +240,22 @@ export class App {
     }
     const failing = pollers.map((p) => p.health).filter((h) => !h.healthy);
     if (failing.length) return { ready: false, detail: { queues: failing } };
-    return { ready: true };
+    // Rules that do not load leave sluice serving the set in force: ready, and saying so.
+    const rules = this.live.status;
+    const errors = rules.problems.filter((p) => p.severity === "error");
+    if (rules.running === "files" && errors.length === 0) return { ready: true };
+    return {
+      ready: true,
+      detail: {
+        rules: {
+          running: rules.running === "files"
+            ? "the folder as last loaded"
+            : `the last good set, kept ${new Date(rules.loadedAt).toISOString()}`,
+          problems: errors.map(formatProblem),
+          not_applied: rules.notApplied,
+        },
+      },
+    };
   }
 
   /** The HTTP app itself, for in-process requests (`app.http.request(...)`, as Hono's tests do). */
@@ -258,29 +269,14 @@ export class App {
     return `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
   }
 
-  /** Re-validates the rules; swaps them in if valid, keeps the last good set otherwise. */
-  async reload(): Promise<{ ok: boolean; problems: Problem[] }> {
-    try {
-      const { rules, problems } = await loadRuleSet([this.settings.rulesDir], { env: this.env });
-      this.rules = rules;
-      this.lastLoadProblems = problems;
-      this.metrics.ruleReloads.inc({ outcome: "ok" });
-      this.log.info("rules reloaded", { rules: rules.rules.length });
-      return { ok: true, problems };
-    } catch (e) {
-      if (!(e instanceof RuleLoadError)) throw e;
-      this.lastLoadProblems = e.problems;
-      this.metrics.ruleReloads.inc({ outcome: "failed" });
-      this.log.error("rules reload failed; keeping the last good rules", {
-        problems: e.problems.map(formatProblem),
-      });
-      return { ok: false, problems: e.problems };
-    }
+  /** Re-validates the rules; swaps them in if valid, keeps the running set otherwise. */
+  reload(): Promise<{ ok: boolean; problems: Problem[] }> {
+    return this.live.reload();
   }
 
   /** Problems found by the last load or reload. */
   get loadProblems(): Problem[] {
-    return this.lastLoadProblems;
+    return this.live.status.problems;
   }
 
   /**

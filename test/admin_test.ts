@@ -51,6 +51,7 @@ Deno.test("admin API: bearer auth, events and their deliveries, dead letters and
             rule: "quiet",
             fired: false,
             reason: "if was false",
+            trace: { source: 'user.id = "nobody"', value: false },
           }],
           errors: [],
           throttled: [],

@@ -1,8 +1,13 @@
-/** `/admin/rules`: each rule with its counts and when it last fired; one rule's file; reload. */
+/**
+ * `/admin/rules`: each rule with its counts and when it last fired, one rule's file, reload, and
+ * `POST /admin/explain`: an event against the running rules, as `match --explain` answers.
+ */
 import { Hono } from "hono";
 import { formatProblem } from "../rules/problem.ts";
 import type { AdminDeps, Audit } from "./mod.ts";
-import { query } from "./query.ts";
+import { isStreamEvent } from "../event/envelope.ts";
+import { dryRun } from "../rules/dry_run.ts";
+import { BadRequestError, query } from "./query.ts";
 import { iso } from "./views.ts";
 
 /** The rule routes. */
@@ -47,6 +52,20 @@ export function ruleRoutes(deps: AdminDeps, audit: Audit): Hono {
       file: rule.file,
       source: rule.text,
     });
+  });
+
+  routes.post("/explain", async (c) => {
+    query(c, []);
+    let event: unknown;
+    try {
+      event = await c.req.json();
+    } catch {
+      throw new BadRequestError('the body must be an event: a JSON object with a string "type"');
+    }
+    if (!isStreamEvent(event)) {
+      throw new BadRequestError('the body must be an event: a JSON object with a string "type"');
+    }
+    return c.json(await dryRun(deps.rules(), event, { explain: true, source: "admin" }));
   });
 
   routes.post("/reload", async (c) => {

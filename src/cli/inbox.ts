@@ -1,5 +1,6 @@
 /** `sluice inbox list|show|redispatch`: find stored events, see what became of one, run it again. */
 import { eventSummaryView, eventView, iso } from "../admin/views.ts";
+import type { TraceNode } from "../delivery/decision.ts";
 import { redispatch } from "../dispatch/repair.ts";
 import { EVENT_OUTCOMES, type EventOutcome, type EventSummary } from "../inbox/model.ts";
 import { type EventSearch, searchEvents, WhereError } from "../inbox/search.ts";
@@ -159,11 +160,9 @@ function describe(v: ReturnType<typeof eventView>): string {
     "rules:",
   ];
   for (const r of v.decision?.rules ?? []) {
-    out.push(
-      `  ${r.rule}: ${r.fired ? `fired${r.mode === "shadow" ? " (shadow)" : ""}` : r.reason}${
-        r.error ? `: ${r.error}` : ""
-      }`,
-    );
+    const what = r.fired ? `fired${r.mode === "shadow" ? " (shadow)" : ""}` : r.reason;
+    out.push(`  ${r.rule}: ${what}${r.error ? `: ${r.error}` : ""}`);
+    if (r.trace) out.push(...traceLines(r.trace, "    "));
   }
   for (const t of v.decision?.throttled ?? []) out.push(`  ${t}: throttled`);
   if (!v.decision) out.push("  (not dispatched yet)");
@@ -185,4 +184,18 @@ function describe(v: ReturnType<typeof eventView>): string {
   if (!v.deliveries.length) out.push("  none");
   out.push("", "body:", JSON.stringify(v.event, null, 2));
   return out.join("\n");
+}
+
+/** A trace as an indented tree: each operand with its value. */
+export function traceLines(node: TraceNode, indent: string): string[] {
+  const value = node.error !== undefined
+    ? `failed: ${node.error}`
+    : node.nothing
+    ? "nothing (not in the event)"
+    : JSON.stringify(node.value);
+  const lines = [
+    `${indent}${node.op ? `${node.op.toUpperCase()} ` : ""}${node.source}  →  ${value}`,
+  ];
+  for (const p of node.parts ?? []) lines.push(...traceLines(p, `${indent}  `));
+  return lines;
 }

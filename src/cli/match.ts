@@ -1,7 +1,6 @@
 /** `sluice match --event FILE|-`: a dry run of one event against the rules, as JSON. */
-import { type Envelope, isStreamEvent } from "../event/envelope.ts";
-import { redactParams } from "../observe/redact.ts";
-import { evaluateEvent } from "../rules/evaluate.ts";
+import { isStreamEvent } from "../event/envelope.ts";
+import { dryRun } from "../rules/dry_run.ts";
 import { loadRules } from "../rules/load.ts";
 import { formatProblem, hasErrors } from "../rules/problem.ts";
 import { RuleSet } from "../rules/rule_set.ts";
@@ -11,17 +10,23 @@ import { type Command, EXIT_FAILED, EXIT_OK, parseFlags, UsageError } from "./co
 export const matchCommand: Command = {
   name: "match",
   summary: "Dry run: which rules an event matches and what their actions would send",
-  help: `Usage: sluice match --event FILE|- [--rules DIR]
+  help: `Usage: sluice match --event FILE|- [--rules DIR] [--explain]
 
 Evaluates one event (a JSON file, or - for standard input) against the rules in DIR
 (default ./rules) exactly as "run" would, and prints as JSON the rules that fire and each
 action with its rendered parameters. Sends nothing. Secret parameters are shown as [redacted].
+
+--explain adds "explain": every rule whose "on" covers the event's type, enabled or not, with
+"fired", or why not: "disabled", "if was false" with "trace" (each operand of the if's
+and/or, recursively, with its source text and value), or "if failed" with JSONata's message
+and code.
 
 Exit status: 0 evaluated (even if nothing matched), 1 invalid rules or event, 2 bad usage.`,
   async run(args) {
     const { values, positionals } = parseFlags(args, {
       event: { type: "string" },
       rules: { type: "string" },
+      explain: { type: "boolean" },
     });
     if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     if (!values.event) throw new UsageError("--event FILE is required (use - for stdin)");
@@ -35,31 +40,7 @@ Exit status: 0 evaluated (even if nothing matched), 1 invalid rules or event, 2 
       for (const p of loaded.problems) console.error(formatProblem(p));
       return EXIT_FAILED;
     }
-    const envelope: Envelope = {
-      id: "dry-run",
-      type: event.type,
-      source: "cli",
-      received_at: new Date().toISOString(),
-      attempt: 1,
-    };
-    const { matches, errors } = await evaluateEvent(new RuleSet(loaded.rules), event, envelope);
-    const report = {
-      event: { type: event.type },
-      matches: matches.map((m) => ({
-        rule: m.rule.name,
-        file: m.rule.file,
-        mode: m.rule.mode,
-        ...(m.throttleKey === undefined ? {} : { throttle_key: m.throttleKey }),
-        actions: m.actions.map((a) => ({
-          index: a.action.index,
-          type: a.action.type,
-          ...("params" in a
-            ? { params: redactParams(a.params, a.action.spec.secretKeys ?? []) }
-            : { error: a.error.message }),
-        })),
-      })),
-      errors: errors.map((e) => e.message),
-    };
+    const report = await dryRun(new RuleSet(loaded.rules), event, { explain: values.explain });
     console.log(JSON.stringify(report, null, 2));
     return EXIT_OK;
   },

@@ -3,6 +3,22 @@
  * whether it fired and, if not, why. The admin API and `inbox show` read it back.
  */
 
+/** One operand of an `if` for one event: its source text and value; `and`/`or` have parts. */
+export interface TraceNode {
+  source: string;
+  /** The operand's value (cut to a preview), or, for `and`/`or`, their boolean. */
+  value?: unknown;
+  /** JSONata found nothing: a path the event does not have, or a comparison with one. */
+  nothing?: true;
+  /** JSONata's message and code when the operand failed. */
+  error?: string;
+  op?: "and" | "or";
+  parts?: TraceNode[];
+}
+
+/** Why a rule listening to the event's type did not fire. */
+export type NotFiredReason = "disabled" | "if was false" | "if failed";
+
 /** What one rule decided for the event. */
 export interface RuleDecision {
   rule: string;
@@ -10,9 +26,13 @@ export interface RuleDecision {
   /** For rules that fired: live, or shadow (recorded, nothing sent). */
   mode?: "live" | "shadow";
   /** For rules that did not fire: why. */
-  reason?: string;
-  /** When the rule's `if` (or another expression) failed: JSONata's message, with its code. */
+  reason?: NotFiredReason;
+  /** For `if was false`: each operand of its `and`/`or`, recursively, with its value. */
+  trace?: TraceNode;
+  /** For `if failed`: JSONata's message, with its code. */
   error?: string;
+  /** Templates whose whole value found nothing, so their key was left out (`do[0].http.json.x`). */
+  missing?: string[];
 }
 
 /** Why rules fired or not for one event; `throttled` is added by the store as it decides. */

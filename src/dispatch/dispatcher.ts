@@ -21,16 +21,7 @@ import { planDeliveries, type RateIntervals } from "./plan.ts";
  */
 export function decisionRecord(evaluation: Evaluation): DecisionRecord {
   return {
-    rules: [
-      ...evaluation.matches.map((m) => ({ rule: m.rule.name, fired: true, mode: m.rule.mode })),
-      ...evaluation.notFired.map((rule) => ({ rule, fired: false, reason: "if was false" })),
-      ...evaluation.errors.filter((e) => e.field === "if").map((e) => ({
-        rule: e.rule,
-        fired: false,
-        reason: "if failed",
-        error: e.message,
-      })),
-    ],
+    rules: evaluation.decisions,
     errors: evaluation.errors.filter((e) => e.field !== "if").map((e) => e.message),
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { DeadLetter, DeadLetterFilter } from "../delivery/model.ts";
 import type { Envelope, StreamEvent } from "../event/envelope.ts";
-import { evaluateEvent, renderAction } from "../rules/evaluate.ts";
+import { evaluateEvent, renderAction, ruleBindings } from "../rules/evaluate.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
 import type { DeadLetters, History, InboxStore, RedispatchResult } from "../store/mod.ts";
 import { decisionRecord } from "./dispatcher.ts";
@@ -83,9 +83,12 @@ export async function replay(deps: RepairDeps, ids: readonly string[]): Promise<
       report.failed.push({ id, reason: `its event ${d.eventId} is no longer stored` });
       continue;
     }
-    const rendered = await renderAction(rule, action, JSON.parse(record.body), {
-      event: envelopeOf(record),
-    });
+    const rendered = await renderAction(
+      rule,
+      action,
+      JSON.parse(record.body),
+      ruleBindings(envelopeOf(record)),
+    );
     if ("error" in rendered) {
       report.failed.push({ id, reason: `still fails to render: ${rendered.error.message}` });
       continue;

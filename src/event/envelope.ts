@@ -1,7 +1,7 @@
 /** The envelope sluice keeps around every event: where it came from and when. Rules see it as `$event`. */
 
 /** Where an event entered sluice. */
-export type EventSource = "webhook" | "sns" | "sqs" | "cli" | "test";
+export type EventSource = "webhook" | "sns" | "sqs" | "cli" | "test" | "admin";
 
 /** Metadata bound as `$event` in conditions and templates. */
 export interface Envelope {

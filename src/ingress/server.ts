@@ -32,7 +32,9 @@ export function buildServer(deps: ServerDeps): Hono {
   );
   app.get("/readyz", async (c) => {
     const { ready, detail } = await deps.ready();
-    return ready ? c.json({ status: "ready" }) : c.json({ status: "not ready", ...detail }, 503);
+    return ready
+      ? c.json({ status: "ready", ...detail })
+      : c.json({ status: "not ready", ...detail }, 503);
   });
   app.route("/admin", adminRoutes(deps.admin));
   deps.mount?.(app);

@@ -81,7 +81,18 @@ export class Metrics {
     "sluice_events_total",
     "Events offered to sluice, by source, type and outcome.",
   );
-  readonly ruleMatches = new Counter("sluice_rule_matches_total", "Times a rule fired.");
+  readonly ruleMatches = new Counter(
+    "sluice_rule_matches_total",
+    "Times a rule fired and sent (throttled, silenced and grouped events are not counted here).",
+  );
+  readonly ruleSuppressed = new Counter(
+    "sluice_rule_suppressed_total",
+    "Times a rule matched but sent nothing for the event, by reason (throttled, silenced, grouped).",
+  );
+  readonly ruleErrors = new Counter(
+    "sluice_rule_errors_total",
+    "Times a rule's expression failed for an event, by part (if, template, throttle_key).",
+  );
   readonly deliveries = new Counter(
     "sluice_deliveries_total",
     "Delivery attempts by rule, action and outcome (done, retry, dead).",
@@ -132,6 +143,8 @@ export class Metrics {
     const parts = [
       this.events,
       this.ruleMatches,
+      this.ruleSuppressed,
+      this.ruleErrors,
       this.deliveries,
       this.deliveryDuration,
       this.ruleReloads,

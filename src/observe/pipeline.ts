@@ -8,16 +8,20 @@ import type { Delivery, DeliveryResult } from "../delivery/model.ts";
 import type { DispatchReport } from "../dispatch/dispatcher.ts";
 import type { EventSource } from "../event/envelope.ts";
 import type { InboxObserver, IntakeOutcome } from "../inbox/inbox.ts";
+import type { RulesObserver } from "../rules/live_rules.ts";
+import { formatProblem } from "../rules/problem.ts";
 import type { Logger } from "./log.ts";
 import type { Metrics } from "./metrics.ts";
 
 /** How often a repeated warning (one unknown type, a full hand-off) is logged at most. */
 const UNKNOWN_TYPE_LOG_MS = 3_600_000;
 const HANDOFF_FULL_LOG_MS = 60_000;
+const RULE_ERROR_LOG_MS = 60_000;
 
 /** Hooks for every part of the pipeline. */
 export interface PipelineObserver {
   inbox: InboxObserver;
+  rules: RulesObserver;
   dispatched(report: DispatchReport): void;
   dispatchFailed(error: unknown): void;
   attempted(delivery: Delivery, result: DeliveryResult): void;
@@ -32,6 +36,23 @@ export function pipelineObserver(
   now: () => number = Date.now,
 ): PipelineObserver {
   const unknownLogged = new Map<string, number>();
+  const errorLogged = new Map<string, { at: number; skipped: number }>();
+  /** A rule's `if` or template failed: a warning, at most once a minute per rule. */
+  const ruleError = (rule: string, eventId: string, message: string) => {
+    const last = errorLogged.get(rule);
+    if (last && now() - last.at < RULE_ERROR_LOG_MS) {
+      last.skipped++;
+      return;
+    }
+    if (errorLogged.size >= 1000) errorLogged.clear();
+    errorLogged.set(rule, { at: now(), skipped: 0 });
+    log.warn("rule failed for an event", {
+      rule,
+      event_id: eventId,
+      error: message,
+      since_last_line: last?.skipped ?? 0,
+    });
+  };
   let handoffLogged = -Infinity;
   let handoffSkipped = 0;
   const inbox: InboxObserver = {
@@ -67,10 +88,58 @@ export function pipelineObserver(
       log.warn("body quarantined", { source, quarantine_id: id, reason });
     },
   };
+  const rules: RulesObserver = {
+    loaded(state, warnings, reload) {
+      if (reload) metrics.ruleReloads.inc({ outcome: "ok" });
+      for (const p of warnings) log.warn("rule warning", { problem: formatProblem(p) });
+      log.info(reload ? "rules reloaded" : "rules loaded", {
+        rules: state.rules,
+        warnings: warnings.length,
+      });
+    },
+    failed(state, errors, reload) {
+      if (reload) metrics.ruleReloads.inc({ outcome: "failed" });
+      log.error(
+        state.running === "last good"
+          ? "the rule folder does not load: running the last good rule set kept in the store"
+          : "rules reload failed; keeping the rules in force",
+        {
+          problems: errors.map(formatProblem),
+          not_applied: state.notApplied,
+          ...(state.running === "last good"
+            ? { kept_at: new Date(state.loadedAt).toISOString() }
+            : {}),
+        },
+      );
+    },
+    keepFailed(error) {
+      log.warn("could not keep the rule set in the store as the last good one", { error });
+    },
+  };
   return {
     inbox,
+    rules,
     dispatched(report) {
-      for (const m of report.evaluation.matches) metrics.ruleMatches.inc({ rule: m.rule.name });
+      const { evaluation, event } = report;
+      for (const m of evaluation.matches) {
+        const rule = m.rule.name;
+        if (report.throttled.includes(rule)) {
+          metrics.ruleSuppressed.inc({ rule, reason: "throttled" });
+          continue;
+        }
+        metrics.ruleMatches.inc({ rule });
+        for (const a of m.actions) {
+          if (!("error" in a)) continue;
+          // The delivery is dead from the start: counted and logged like any other dead one.
+          metrics.ruleErrors.inc({ rule, part: "template" });
+          metrics.deliveries.inc({ rule, action: a.action.type, outcome: "dead" });
+          ruleError(rule, event.id, a.error.message);
+        }
+      }
+      for (const e of evaluation.errors) {
+        metrics.ruleErrors.inc({ rule: e.rule, part: e.field === "if" ? "if" : "throttle_key" });
+        ruleError(e.rule, event.id, e.message);
+      }
       log.debug("event dispatched", {
         event_id: report.event.id,
         type: report.event.type,

@@ -8,6 +8,7 @@ import { isKnownEventPattern, patternCandidates } from "../event/catalogue.ts";
 import { formatFieldPath } from "../template/field_path.ts";
 import { compileExpression, compileTemplate } from "../template/template.ts";
 import { parseDuration } from "./duration.ts";
+import { explainTree } from "./explain.ts";
 import { checkRulePaths } from "./path_check.ts";
 import { pathScope } from "./path_scope.ts";
 import type { Problem } from "./problem.ts";
@@ -65,7 +66,9 @@ export function compileRule(
     return undefined;
   };
 
-  const condition = expression(["if"], data.if);
+  const compiledIf = expression(["if"], data.if);
+  const condition = compiledIf &&
+    { ...compiledIf, explain: explainTree(compiledIf.source, compiledIf.expr) };
   const throttleKey = expression(["throttle", "key"], data.throttle?.key);
   const actions: CompiledAction[] = [];
   (Array.isArray(data.do) ? data.do : []).forEach((item, index) => {

@@ -2,9 +2,13 @@
  * One event against a rule set: which rules fire, and each action's rendered parameters. This is
  * exactly what `run` dispatches and what `match` and `test` show; nothing is sent here.
  */
+import { isKnownEventType } from "../event/catalogue.ts";
 import type { Envelope, StreamEvent } from "../event/envelope.ts";
+import { eventTimeMs } from "../event/event_age.ts";
 import { formatFieldPath } from "../template/field_path.ts";
-import { renderTemplate, TemplateRenderError } from "../template/template.ts";
+import type { RuleDecision } from "../delivery/decision.ts";
+import { describeJsonataError, renderTemplate, TemplateRenderError } from "../template/template.ts";
+import { trace } from "./explain.ts";
 import type { CompiledAction, CompiledRule } from "./rule.ts";
 import type { RuleSet } from "./rule_set.ts";
 import { isTruthy } from "./truthy.ts";
@@ -30,12 +34,14 @@ export class ActionRenderError extends Error {
  * fire; a failed `throttle.key` throttles the event in one shared bucket rather than not at all.
  */
 export class RuleExpressionError extends Error {
+  /** JSONata's message with its code, e.g. `… does not match function signature (T0410)`. */
+  readonly detail: string;
+
   constructor(readonly rule: string, readonly field: "if" | "throttle.key", cause: unknown) {
-    super(
-      `rule "${rule}": ${field} failed: ${cause instanceof Error ? cause.message : cause}`,
-      { cause },
-    );
+    const detail = describeJsonataError(cause);
+    super(`rule "${rule}": ${field} failed: ${detail}`, { cause });
     this.name = "RuleExpressionError";
+    this.detail = detail;
   }
 }
 
@@ -57,6 +63,11 @@ export interface Evaluation {
   errors: RuleExpressionError[];
   /** Rules listening to the type whose `if` was false. */
   notFired: string[];
+  /**
+   * Every rule whose `on` covers the type, enabled or not, in load order: fired, or why not (with
+   * the `if`'s trace when it was false). The decision record and `match --explain` show this.
+   */
+  decisions: RuleDecision[];
 }
 
 /** Evaluates `event` against every rule that can match its type. */
@@ -65,19 +76,34 @@ export async function evaluateEvent(
   event: StreamEvent,
   envelope: Envelope,
 ): Promise<Evaluation> {
-  const bindings = { event: envelope };
+  const bindings = ruleBindings(envelope);
   const matches: RuleMatch[] = [];
   const errors: RuleExpressionError[] = [];
   const notFired: string[] = [];
-  for (const rule of rules.candidates(event.type)) {
+  const decisions: RuleDecision[] = [];
+  for (const rule of rules.listening(event.type)) {
+    if (!rule.enabled) {
+      decisions.push({ rule: rule.name, fired: false, reason: "disabled" });
+      continue;
+    }
     if (rule.condition) {
+      let fires: boolean;
       try {
-        if (!isTruthy(await rule.condition.expr.evaluate(event, bindings))) {
-          notFired.push(rule.name);
-          continue;
-        }
+        fires = isTruthy(await rule.condition.expr.evaluate(event, bindings));
       } catch (e) {
-        errors.push(new RuleExpressionError(rule.name, "if", e));
+        const error = new RuleExpressionError(rule.name, "if", e);
+        errors.push(error);
+        decisions.push({ rule: rule.name, fired: false, reason: "if failed", error: error.detail });
+        continue;
+      }
+      if (!fires) {
+        notFired.push(rule.name);
+        decisions.push({
+          rule: rule.name,
+          fired: false,
+          reason: "if was false",
+          trace: await trace(rule.condition.explain, event, bindings),
+        });
         continue;
       }
     }
@@ -93,8 +119,33 @@ export async function evaluateEvent(
       key = "";
     }
     matches.push({ rule, actions, throttleKey: key });
+    decisions.push({ rule: rule.name, fired: true, mode: rule.mode });
   }
-  return { matches, errors, notFired };
+  return { matches, errors, notFired, decisions };
+}
+
+/**
+ * What conditions and templates see besides the event: `$event` (the envelope, with `known`:
+ * whether the catalogue knows the type) and `$epochMillis(ts)` for Stream's two timestamp forms.
+ */
+export function ruleBindings(envelope: Envelope): Record<string, unknown> {
+  return { event: { ...envelope, known: isKnownEventType(envelope.type) }, epochMillis };
+}
+
+/**
+ * `$epochMillis(ts)`: a Stream timestamp (RFC 3339, or integer nanoseconds as a number or a string
+ * of digits) as epoch milliseconds; nothing for nothing. Anything else fails like a JSONata error.
+ */
+function epochMillis(ts: unknown): number | undefined {
+  if (ts === undefined || ts === null) return undefined;
+  const ms = eventTimeMs(ts);
+  if (ms === undefined) {
+    throw {
+      code: "D3141",
+      message: `$epochMillis: ${JSON.stringify(ts)?.slice(0, 60)} is not a timestamp`,
+    };
+  }
+  return Math.floor(ms);
 }
 
 /** Renders one action of a rule for an event: its templates, then its checks on the result. */

@@ -21,11 +21,18 @@ export interface LoadOptions {
   actions?: readonly ActionSpec[];
 }
 
-/** The rules that compiled, every problem found, and the files read. */
+/** A rule file's path and text. */
+export interface RuleSource {
+  path: string;
+  text: string;
+}
+
+/** The rules that compiled, every problem found, and the files read (with their texts). */
 export interface LoadResult {
   rules: CompiledRule[];
   problems: Problem[];
   files: string[];
+  sources: RuleSource[];
 }
 
 const checks = new WeakMap<readonly ActionSpec[], SchemaCheck>();
@@ -42,6 +49,19 @@ export async function loadRules(
   options: LoadOptions = {},
 ): Promise<LoadResult> {
   const files = await findFiles(paths, isRuleFile);
+  const sources: RuleSource[] = [];
+  for (const path of files) sources.push({ path, text: await Deno.readTextFile(path) });
+  return compileSources(sources, options);
+}
+
+/**
+ * Compiles rule files given as texts (a folder read by {@link loadRules}, or the last good set
+ * kept in the store); `${VAR}` is read from the environment now, as at any load.
+ */
+export function compileSources(
+  sources: readonly RuleSource[],
+  options: LoadOptions = {},
+): LoadResult {
   const env = options.env ?? processEnv;
   const actions = options.actions ?? actionSpecs;
   const specs = new Map(actions.map((a) => [a.name, a]));
@@ -50,9 +70,8 @@ export async function loadRules(
   const rules: CompiledRule[] = [];
   const names = new Map<string, Problem>();
 
-  for (const file of files) {
+  for (const { path: file, text } of sources) {
     const before = problems.length;
-    const text = await Deno.readTextFile(file);
     const { source, problems: yamlProblems, usable } = SourceFile.parse(file, text);
     problems.push(...yamlProblems);
     if (!usable) continue;
@@ -85,17 +104,30 @@ export async function loadRules(
     names.set(name, here);
     if (compiled.rule && !hasErrors(problems.slice(before))) rules.push(compiled.rule);
   }
-  return { rules, problems: sortProblems(problems), files };
+  return {
+    rules,
+    problems: sortProblems(problems),
+    files: sources.map((s) => s.path),
+    sources: [...sources],
+  };
 }
 
 /** Loads a rule folder into a {@link RuleSet}, or throws {@link RuleLoadError} listing every error. */
 export async function loadRuleSet(
   paths: readonly string[],
   options: LoadOptions = {},
-): Promise<{ rules: RuleSet; problems: Problem[]; files: string[] }> {
+): Promise<LoadedRuleSet> {
   const result = await loadRules(paths, options);
-  if (hasErrors(result.problems)) throw new RuleLoadError(result.problems);
-  return { rules: new RuleSet(result.rules), problems: result.problems, files: result.files };
+  if (hasErrors(result.problems)) throw new RuleLoadError(result.problems, result.sources);
+  return { ...result, rules: new RuleSet(result.rules) };
+}
+
+/** A valid rule set with what it was loaded from. */
+export interface LoadedRuleSet {
+  rules: RuleSet;
+  problems: Problem[];
+  files: string[];
+  sources: RuleSource[];
 }
 
 function defaultName(file: string): string {

@@ -28,7 +28,11 @@ export function hasErrors(problems: readonly Problem[]): boolean {
 
 /** Thrown when a rule set cannot load; carries every problem found, not just the first. */
 export class RuleLoadError extends Error {
-  constructor(readonly problems: Problem[]) {
+  /** `sources`: the files read, with their texts, when the load got that far. */
+  constructor(
+    readonly problems: Problem[],
+    readonly sources: readonly { path: string; text: string }[] = [],
+  ) {
     const errors = problems.filter((p) => p.severity === "error");
     super(
       `${errors.length} problem(s) in rule files:\n${errors.map(formatProblem).join("\n")}`,

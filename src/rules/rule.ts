@@ -1,6 +1,7 @@
 /** A rule as the runtime uses it: validated, with every expression compiled once. */
 import type { ActionSpec } from "../actions/spec.ts";
 import type { Expression, Template } from "../template/template.ts";
+import type { ExplainNode } from "./explain.ts";
 
 /** Retry settings a rule's action overrides, in milliseconds; unset fields take the defaults. */
 export interface RetryOverrides {
@@ -35,7 +36,8 @@ export interface CompiledRule {
   enabled: boolean;
   /** Event type patterns; `*` matches any run of characters. */
   on: readonly string[];
-  condition?: { expr: Expression; source: string };
+  /** The `if`, compiled, with its operands for explaining why it was false. */
+  condition?: { expr: Expression; source: string; explain: ExplainNode };
   throttle?: { key?: { expr: Expression; source: string }; perMs: number };
   mode: "live" | "shadow";
   actions: readonly CompiledAction[];

@@ -9,6 +9,7 @@ import type { Store } from "./roles.ts";
 
 export type * from "./roles.ts";
 export type { RedispatchResult } from "./redispatch.ts";
+export type { KeptRuleFile, KeptRuleSet } from "./rule_sets.ts";
 export { SEVEN_DAYS_MS } from "./roles.ts";
 export { StoreLockedError };
 

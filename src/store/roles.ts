@@ -5,6 +5,7 @@
  */
 import type { DecisionRecord } from "../delivery/decision.ts";
 import type { RedispatchResult } from "./redispatch.ts";
+import type { KeptRuleFile, KeptRuleSet } from "./rule_sets.ts";
 import type {
   DeadLetter,
   DeadLetterChange,
@@ -119,6 +120,13 @@ export interface History {
   ruleCounts(): Promise<RuleCounts[]>;
 }
 
+/** The last rule set that loaded, kept so a broken file on restart is not an outage. */
+export interface RuleSets {
+  /** Keeps these files (paths and texts, `${VAR}` unresolved) as the last good set. */
+  saveRuleSet(files: readonly KeptRuleFile[]): Promise<void>;
+  lastRuleSet(): Promise<KeptRuleSet | undefined>;
+}
+
 /** Counts for metrics, readiness and back-pressure. */
 export interface StoreStats {
   pendingEvents: number;
@@ -144,7 +152,8 @@ export interface Maintenance {
 }
 
 /** The durable store: every role. Every method is safe to call concurrently. */
-export interface Store extends InboxStore, DeliveryQueue, DeadLetters, History, Maintenance {}
+export interface Store
+  extends InboxStore, DeliveryQueue, DeadLetters, History, RuleSets, Maintenance {}
 
 /** Options every store takes. */
 export interface StoreOptions {

@@ -49,6 +49,14 @@ const shared: readonly ((t: DdlTypes) => string)[] = [
   ALTER TABLE sluice_deliveries ADD COLUMN discard_reason text;
   CREATE INDEX sluice_deliveries_status ON sluice_deliveries (status, id);
   `,
+  // The last rule set that loaded, so a broken file on restart is not an outage.
+  (t) => `
+  CREATE TABLE sluice_rule_sets (
+    id ${t.serial},
+    files text NOT NULL,
+    saved_at ${t.bigint} NOT NULL
+  );
+  `,
 ];
 
 /** Every migration for `dialect`, in the order they apply. */

@@ -20,6 +20,7 @@ import { claimEvents, putEvent, quarantine } from "./events.ts";
 import { getEvent, listDeliveries, listEvents, listQuarantine, ruleCounts } from "./history.ts";
 import { prune, reclaimLeases, stats } from "./maintenance.ts";
 import { redispatchEvent } from "./redispatch.ts";
+import { type KeptRuleFile, lastRuleSet, saveRuleSet } from "./rule_sets.ts";
 import {
   claimDeliveries,
   finishMany,
@@ -167,6 +168,15 @@ export class SqlStore implements Store {
 
   listQuarantine(options: { limit?: number; before?: string } = {}) {
     return this.read((tx) => listQuarantine(tx, options));
+  }
+
+  saveRuleSet(files: readonly KeptRuleFile[]) {
+    const now = this.now();
+    return this.write((tx) => saveRuleSet(tx, files, now));
+  }
+
+  lastRuleSet() {
+    return this.read(lastRuleSet);
   }
 
   stats() {

@@ -141,6 +141,8 @@ const STORE_METHODS = [
   "replayDeadLetters",
   "discardDeadLetters",
   "ruleCounts",
+  "saveRuleSet",
+  "lastRuleSet",
   "listEvents",
   "getEvent",
   "listDeliveries",
