@@ -17,9 +17,11 @@ COPY rules /app/rules
 RUN mkdir -p /data && chown deno:deno /data
 USER deno
 ENV SLUICE_LISTEN=0.0.0.0:8080 \
+    SLUICE_ADMIN_LISTEN=0.0.0.0:9090 \
     SLUICE_STORE=sqlite:/data/sluice.db
 VOLUME ["/data"]
-EXPOSE 8080
+# 8080: the public webhook port; 9090: /admin, /metrics and the console (keep it private).
+EXPOSE 8080 9090
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s \
   CMD ["deno", "eval", "const r = await fetch('http://127.0.0.1:8080/healthz'); Deno.exit(r.ok ? 0 : 1)"]
 ENTRYPOINT ["deno", "run", "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=30", "--allow-read", "--allow-write=/data", "--allow-env", "--allow-net", "--allow-sys", "/app/sluice.js"]

@@ -13,7 +13,7 @@ import { isKnownEventType } from "./event/catalogue.ts";
 import { Executor } from "./executor/executor.ts";
 import { Inbox } from "./inbox/inbox.ts";
 import { serveHttp } from "./ingress/http_server.ts";
-import { buildServer } from "./ingress/server.ts";
+import { buildServer, type ServerDeps } from "./ingress/server.ts";
 import type { SnsTestOptions } from "./ingress/sns/handler.ts";
 import { createSqsClient } from "./ingress/sqs/client.ts";
 import { SqsPoller } from "./ingress/sqs/poller.ts";
@@ -22,6 +22,7 @@ import type { Logger } from "./observe/log.ts";
 import { Metrics } from "./observe/metrics.ts";
 import { type PipelineObserver, pipelineObserver } from "./observe/pipeline.ts";
 import { LiveRules } from "./rules/live_rules.ts";
+import { ruleEnv } from "./rules/rule_env.ts";
 import { type RuleWatcher, watchRules } from "./rules/watch.ts";
 import { formatProblem, type Problem } from "./rules/problem.ts";
 import { openStore, type Store } from "./store/mod.ts";
@@ -42,8 +43,12 @@ export interface AppOptions {
 
 /** The parts of a running app, in the order they are stopped. */
 interface Parts {
+  /** Every route in one app, for in-process requests. */
   handler: Hono;
+  /** The public listener (everything, unless `SLUICE_ADMIN_LISTEN` moves the operators' routes). */
   server: Deno.HttpServer<Deno.NetAddr>;
+  /** With `SLUICE_ADMIN_LISTEN`: the listener of `/admin`, `/metrics` and the console. */
+  operators?: Deno.HttpServer<Deno.NetAddr>;
   pollers: SqsPoller[];
   dispatcher: Dispatcher;
   executor: Executor;
@@ -72,7 +77,12 @@ export class App {
     readonly metrics: Metrics,
     private readonly observer: PipelineObserver,
   ) {
-    this.live = new LiveRules(settings.rulesDir, store, observer.rules, env);
+    this.live = new LiveRules(
+      settings.rulesDir,
+      store,
+      observer.rules,
+      ruleEnv(settings.ruleEnv, env),
+    );
     this.pruneTimer = setInterval(() => {
       store.prune().catch((e) => log.error("prune failed", { error: e }));
     }, HOUR_MS);
@@ -108,6 +118,7 @@ export class App {
       app.watcher = watchRules(settings.rulesDir, () => void app.reload());
       log.info("sluice listening", {
         url: app.url,
+        ...(settings.adminListen ? { admin_url: app.adminUrl } : {}),
         store: settings.store.replace(/\/\/[^@/]*@/, "//"),
       });
       return app;
@@ -194,7 +205,7 @@ export class App {
       read: () => this.live.status.problems.filter((p) => p.severity === "error").length,
     });
     const ready = cached(() => this.readiness(pollers), READING_MS);
-    const handler = buildServer({
+    const deps: ServerDeps = {
       metrics,
       admin: {
         token: settings.adminToken,
@@ -224,9 +235,15 @@ export class App {
         log,
         test: options.snsTest,
       },
-    });
-    const server = serveHttp({ ...settings.listen, ...settings.server, log }, handler.fetch);
-    return { handler, server, pollers, dispatcher, executor, actions };
+    };
+    const handler = buildServer(deps, "all");
+    const limits = { ...settings.server, log };
+    const server = settings.adminListen
+      ? serveHttp({ ...settings.listen, ...limits }, buildServer(deps, "public").fetch)
+      : serveHttp({ ...settings.listen, ...limits }, handler.fetch);
+    const operators = settings.adminListen &&
+      serveHttp({ ...settings.adminListen, ...limits }, buildServer(deps, "operators").fetch);
+    return { handler, server, operators, pollers, dispatcher, executor, actions };
   }
 
   /** Ready once rules are loaded, the store takes writes and every queue can be polled. */
@@ -263,10 +280,14 @@ export class App {
     return this.parts.handler;
   }
 
-  /** `http://host:port` of the running server. */
+  /** `http://host:port` of the public listener. */
   get url(): string {
-    const { hostname, port } = this.parts.server.addr;
-    return `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+    return urlOf(this.parts.server);
+  }
+
+  /** `http://host:port` where `/admin`, `/metrics` and the console are served. */
+  get adminUrl(): string {
+    return urlOf(this.parts.operators ?? this.parts.server);
   }
 
   /** Re-validates the rules; swaps them in if valid, keeps the running set otherwise. */
@@ -284,17 +305,26 @@ export class App {
    * deliveries for up to `graceMs`, and closes the store.
    */
   async stop(graceMs = 10_000): Promise<void> {
-    const { server, pollers, dispatcher, executor, actions } = this.parts;
+    const { server, operators, pollers, dispatcher, executor, actions } = this.parts;
     this.log.info("stopping", { grace_ms: graceMs });
     clearInterval(this.pruneTimer);
     this.watcher?.close();
-    await Promise.all([server.shutdown(), ...pollers.map((p) => p.stop())]);
+    await Promise.all([
+      server.shutdown(),
+      operators?.shutdown(),
+      ...pollers.map((p) => p.stop()),
+    ]);
     await dispatcher.stop();
     await executor.stop(graceMs);
     for (const action of actions.values()) await action.close?.();
     await this.store.close();
     this.log.info("stopped");
   }
+}
+
+function urlOf(server: Deno.HttpServer<Deno.NetAddr>): string {
+  const { hostname, port } = server.addr;
+  return `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

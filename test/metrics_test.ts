@@ -24,8 +24,11 @@ Deno.test("metrics count events, matches and deliveries, and show the queue", as
           };
           const { type, text } = await waitUntil(async () => {
             const s = await scrape();
-            return s.text.includes('outcome="done"} 1') ? s : undefined;
-          }, "the delivery counted");
+            // The queue gauges share a store reading for a second (unauthenticated scrapes).
+            return s.text.includes('outcome="done"} 1') && s.text.includes("sluice_queue_depth 0\n")
+              ? s
+              : undefined;
+          }, "the delivery counted and the queue read empty");
           assertIncludes(type ?? "", "text/plain");
           for (
             const line of [

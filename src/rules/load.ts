@@ -5,7 +5,8 @@
  */
 import { actionSpecs } from "../actions/catalog.ts";
 import type { ActionSpec } from "../actions/spec.ts";
-import { type EnvLookup, processEnv } from "../template/env.ts";
+import type { EnvLookup } from "../template/env.ts";
+import { ruleEnv } from "./rule_env.ts";
 import { compileRule, type RuleData } from "./compile.ts";
 import { findFiles, isRuleFile } from "./files.ts";
 import { hasErrors, type Problem, RuleLoadError, sortProblems } from "./problem.ts";
@@ -62,7 +63,7 @@ export function compileSources(
   sources: readonly RuleSource[],
   options: LoadOptions = {},
 ): LoadResult {
-  const env = options.env ?? processEnv;
+  const env = options.env ?? ruleEnv();
   const actions = options.actions ?? actionSpecs;
   const specs = new Map(actions.map((a) => [a.name, a]));
   const check = schemaCheckFor(actions);

@@ -5,8 +5,13 @@
  * typo such as `${TOKEN-x}` never reaches a destination as literal text.
  */
 
-/** Reads one environment variable; `undefined` when it is not set. */
-export type EnvLookup = (name: string) => string | undefined;
+/**
+ * Reads one environment variable; `undefined` when it is not set. `refusal`, when present, says
+ * why a variable may not be read at all (a rule asking for sluice's own secret).
+ */
+export type EnvLookup = ((name: string) => string | undefined) & {
+  refusal?: (name: string) => string | undefined;
+};
 
 /** Why one reference could not be resolved; `index` is its offset in the input text. */
 export interface EnvProblem {
@@ -58,6 +63,13 @@ export function interpolateEnv(text: string, env: EnvLookup): EnvResult {
       continue;
     }
     const [whole, name, fallback] = m;
+    const refused = env.refusal?.(name);
+    if (refused) {
+      problems.push({ index: at, message: refused });
+      out += "";
+      i = at + whole.length;
+      continue;
+    }
     const found = env(name);
     if (found !== undefined && found !== "") out += found;
     else if (fallback !== undefined) out += fallback;
