@@ -9,6 +9,8 @@ import { actionSpecs } from "./actions/catalog.ts";
 import { createActions } from "./actions/registry.ts";
 import type { Settings } from "./config/settings.ts";
 import { Dispatcher } from "./dispatch/dispatcher.ts";
+import { GroupSender } from "./dispatch/group_sender.ts";
+import { SilenceBook } from "./dispatch/silences.ts";
 import { isKnownEventType } from "./event/catalogue.ts";
 import { Executor } from "./executor/executor.ts";
 import { Inbox } from "./inbox/inbox.ts";
@@ -43,6 +45,7 @@ export interface AppOptions {
 
 /** The parts of a running app, in the order they are stopped. */
 interface Parts {
+  groups: GroupSender;
   /** Every route in one app, for in-process requests. */
   handler: Hono;
   /** The public listener (everything, unless `SLUICE_ADMIN_LISTEN` moves the operators' routes). */
@@ -113,6 +116,7 @@ export class App {
       }
       app.parts = await app.build(options);
       app.parts.dispatcher.start();
+      app.parts.groups.start();
       app.parts.executor.start();
       for (const p of app.parts.pollers) p.start();
       app.watcher = watchRules(settings.rulesDir, () => void app.reload());
@@ -153,12 +157,24 @@ export class App {
       slack: 1000 / settings.slack.ratePerSecond,
       http: settings.http.ratePerHostPerSecond && 1000 / settings.http.ratePerHostPerSecond,
     };
+    const silences = new SilenceBook(store);
     const dispatcher = new Dispatcher(store, () => this.live.rules, {
       owner,
+      silences,
       leaseMs: Math.min(30_000, settings.executor.leaseMs),
       rateIntervals,
       onDispatched: (report) => {
         observer.dispatched(report);
+        executor.wake();
+      },
+      onError: (e) => observer.dispatchFailed(e),
+    });
+    const groups = new GroupSender(store, () => this.live.rules, {
+      owner,
+      leaseMs: settings.executor.leaseMs,
+      rateIntervals,
+      onSent: (report) => {
+        observer.groupSent(report);
         executor.wake();
       },
       onError: (e) => observer.dispatchFailed(e),
@@ -215,6 +231,7 @@ export class App {
         reload: () => this.reload(),
         log,
         rateIntervals,
+        silences,
       },
       log,
       ready,
@@ -243,7 +260,7 @@ export class App {
       : serveHttp({ ...settings.listen, ...limits }, handler.fetch);
     const operators = settings.adminListen &&
       serveHttp({ ...settings.adminListen, ...limits }, buildServer(deps, "operators").fetch);
-    return { handler, server, operators, pollers, dispatcher, executor, actions };
+    return { handler, server, operators, pollers, dispatcher, groups, executor, actions };
   }
 
   /** Ready once rules are loaded, the store takes writes and every queue can be polled. */
@@ -305,7 +322,7 @@ export class App {
    * deliveries for up to `graceMs`, and closes the store.
    */
   async stop(graceMs = 10_000): Promise<void> {
-    const { server, operators, pollers, dispatcher, executor, actions } = this.parts;
+    const { server, operators, pollers, dispatcher, groups, executor, actions } = this.parts;
     this.log.info("stopping", { grace_ms: graceMs });
     clearInterval(this.pruneTimer);
     this.watcher?.close();
@@ -315,6 +332,7 @@ export class App {
       ...pollers.map((p) => p.stop()),
     ]);
     await dispatcher.stop();
+    await groups.stop();
     await executor.stop(graceMs);
     for (const action of actions.values()) await action.close?.();
     await this.store.close();

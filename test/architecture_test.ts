@@ -11,6 +11,7 @@ const CORE = [
   "event",
   "inbox",
   "rules",
+  "ruletest",
   "template",
   "dispatch",
   "delivery",

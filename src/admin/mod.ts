@@ -6,6 +6,7 @@
  */
 import { Hono } from "hono";
 import type { RateIntervals } from "../dispatch/plan.ts";
+import type { SilenceBook } from "../dispatch/silences.ts";
 import type { Logger } from "../observe/log.ts";
 import type { Problem } from "../rules/problem.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
@@ -14,6 +15,7 @@ import { deadLetterRoutes } from "./dead_letters.ts";
 import { eventRoutes } from "./events.ts";
 import { BadRequestError } from "./query.ts";
 import { ruleRoutes } from "./rules.ts";
+import { suppressionRoutes } from "./suppression.ts";
 
 /** What the admin API reads and does. */
 export interface AdminDeps {
@@ -24,6 +26,8 @@ export interface AdminDeps {
   reload: () => Promise<{ ok: boolean; problems: Problem[] }>;
   log: Logger;
   rateIntervals?: RateIntervals;
+  /** The running process's silences: a change here holds at once. */
+  silences?: SilenceBook;
 }
 
 /** An audit line: what an admin did, from where. */
@@ -65,6 +69,7 @@ export function adminRoutes(deps: AdminDeps): Hono {
   admin.route("/", eventRoutes(deps, audit));
   admin.route("/", deadLetterRoutes(deps, audit));
   admin.route("/", ruleRoutes(deps, audit));
+  admin.route("/", suppressionRoutes(deps, audit));
   return admin;
 }
 

@@ -6,6 +6,8 @@ import { type Command, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from "./co
 import { dlqCommand } from "./dlq.ts";
 import { eventsCommand } from "./events.ts";
 import { inboxCommand } from "./inbox.ts";
+import { silenceCommand } from "./silence.ts";
+import { throttleCommand } from "./throttle.ts";
 import { RulesDoNotLoadError } from "./store_access.ts";
 import { matchCommand } from "./match.ts";
 import { runCommand } from "./run.ts";
@@ -24,6 +26,8 @@ const commands: readonly Command[] = [
   eventsCommand,
   inboxCommand,
   dlqCommand,
+  silenceCommand,
+  throttleCommand,
 ];
 
 function usage(): string {

@@ -33,6 +33,12 @@ export interface RuleDecision {
   error?: string;
   /** Templates whose whole value found nothing, so their key was left out (`do[0].http.json.x`). */
   missing?: string[];
+  /** Fired, but its throttle window for this key was open until `until` (epoch ms): nothing sent. */
+  throttle?: { key: string; until: number };
+  /** Fired, and joined the group `id` for `key`; its next send is due at `send_at` (epoch ms). */
+  group?: { id: string; key: string; send_at: number };
+  /** Fired, but a silence held it: nothing sent. */
+  silenced?: { id: string; reason: string };
 }
 
 /** Why rules fired or not for one event; `throttled` is added by the store as it decides. */

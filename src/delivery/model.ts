@@ -31,10 +31,17 @@ export interface NewDelivery {
   rate?: { key: string; intervalMs: number };
 }
 
-/** The deliveries one rule produced for an event, and its throttle window if it has one. */
+/**
+ * What one rule does for an event: deliveries now, unless its throttle window for the key is open,
+ * the event joins the rule's group (deliveries come with the group's send), or a silence holds it.
+ */
 export interface RulePlan {
   rule: string;
   throttle?: { key: string; perMs: number };
+  /** The rule groups events: this one joins the open group for `key`, or opens one (`waitMs`). */
+  group?: { key: string; waitMs: number };
+  /** A silence matched: nothing is sent. */
+  silenced?: { id: string; reason: string };
   deliveries: NewDelivery[];
 }
 

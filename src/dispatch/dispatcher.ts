@@ -9,11 +9,12 @@ import type { Envelope, StreamEvent } from "../event/envelope.ts";
 import { Wakeup } from "../executor/wakeup.ts";
 import type { Handoff } from "../inbox/inbox.ts";
 import type { EventLease, StoredEvent } from "../inbox/model.ts";
-import { evaluateEvent, type Evaluation } from "../rules/evaluate.ts";
+import { evaluateEvent, type Evaluation, ruleBindings } from "../rules/evaluate.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
 import type { InboxStore } from "../store/roles.ts";
 import { withSpan } from "../observe/tracing.ts";
 import { planDeliveries, type RateIntervals } from "./plan.ts";
+import type { SilenceBook } from "./silences.ts";
 
 /**
  * Why each rule listening to the event's type did or did not fire, kept with the event for the
@@ -31,6 +32,8 @@ export interface DispatchReport {
   event: StoredEvent;
   evaluation: Evaluation;
   throttled: string[];
+  /** Rules a silence held for this event. */
+  silenced: string[];
 }
 
 /** Dispatcher settings. */
@@ -53,6 +56,8 @@ export interface DispatcherOptions {
   onDispatched?: (report: DispatchReport) => void;
   /** Called when a batch fails (the events' leases expire and they are tried again). */
   onError?: (error: unknown) => void;
+  /** The silences in force; none when absent. */
+  silences?: SilenceBook;
 }
 
 /** Events held in memory at most; past it, accepted events wait in the store to be claimed. */
@@ -118,18 +123,29 @@ export class Dispatcher implements Handoff {
       "sluice.event.type": stored.type,
     }, async (annotate) => {
       const evaluation = await evaluateEvent(rules, event, envelope);
-      const plans = await planDeliveries(stored.id, evaluation, this.options.rateIntervals);
-      const { throttled } = await this.store.completeDispatch(
-        stored.id,
-        plans,
-        decisionRecord(evaluation),
-      );
+      const held = await this.options.silences?.held(
+        evaluation.matches,
+        event,
+        ruleBindings(envelope),
+      ) ?? new Map();
+      const plans = await planDeliveries(stored.id, evaluation, this.options.rateIntervals, held);
+      const decision = decisionRecord(evaluation);
+      for (const r of decision.rules) {
+        const silence = held.get(r.rule);
+        if (silence) r.silenced = silence;
+      }
+      const { throttled } = await this.store.completeDispatch(stored.id, plans, decision);
       annotate({
         "sluice.rules.matched": evaluation.matches.map((m) => m.rule.name),
         "sluice.rules.throttled": throttled,
         "sluice.deliveries": plans.reduce((n, p) => n + p.deliveries.length, 0),
       });
-      this.options.onDispatched?.({ event: stored, evaluation, throttled });
+      this.options.onDispatched?.({
+        event: stored,
+        evaluation,
+        throttled,
+        silenced: [...held.keys()],
+      });
     });
   }
 

@@ -89,6 +89,10 @@ export class Metrics {
     "sluice_rule_suppressed_total",
     "Times a rule matched but sent nothing for the event, by reason (throttled, silenced, grouped).",
   );
+  readonly groupSends = new Counter(
+    "sluice_group_sends_total",
+    "Sends of grouped events (each digest counts once in sluice_rule_matches_total too).",
+  );
   readonly ruleErrors = new Counter(
     "sluice_rule_errors_total",
     "Times a rule's expression failed for an event, by part (if, template, throttle_key).",
@@ -145,6 +149,7 @@ export class Metrics {
       this.ruleMatches,
       this.ruleSuppressed,
       this.ruleErrors,
+      this.groupSends,
       this.deliveries,
       this.deliveryDuration,
       this.ruleReloads,

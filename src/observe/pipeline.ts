@@ -6,6 +6,7 @@
  */
 import type { Delivery, DeliveryResult } from "../delivery/model.ts";
 import type { DispatchReport } from "../dispatch/dispatcher.ts";
+import type { GroupSendReport } from "../dispatch/group_sender.ts";
 import type { EventSource } from "../event/envelope.ts";
 import type { InboxObserver, IntakeOutcome } from "../inbox/inbox.ts";
 import type { RulesObserver } from "../rules/live_rules.ts";
@@ -24,6 +25,7 @@ export interface PipelineObserver {
   rules: RulesObserver;
   dispatched(report: DispatchReport): void;
   dispatchFailed(error: unknown): void;
+  groupSent(report: GroupSendReport): void;
   attempted(delivery: Delivery, result: DeliveryResult): void;
   executorFailed(error: unknown): void;
   storeFailed(error: unknown): void;
@@ -123,8 +125,15 @@ export function pipelineObserver(
       const { evaluation, event } = report;
       for (const m of evaluation.matches) {
         const rule = m.rule.name;
-        if (report.throttled.includes(rule)) {
-          metrics.ruleSuppressed.inc({ rule, reason: "throttled" });
+        const suppressed = report.silenced.includes(rule)
+          ? "silenced"
+          : report.throttled.includes(rule)
+          ? "throttled"
+          : m.rule.group
+          ? "grouped"
+          : undefined;
+        if (suppressed) {
+          metrics.ruleSuppressed.inc({ rule, reason: suppressed });
           continue;
         }
         metrics.ruleMatches.inc({ rule });
@@ -146,6 +155,23 @@ export function pipelineObserver(
         matched: report.evaluation.matches.map((m) => m.rule.name),
         throttled: report.throttled,
         errors: report.evaluation.errors.map((e) => e.message),
+      });
+    },
+    groupSent(report) {
+      metrics.groupSends.inc({ rule: report.rule });
+      metrics.ruleMatches.inc({ rule: report.rule });
+      for (const a of report.failed) {
+        if (!("error" in a)) continue;
+        metrics.ruleErrors.inc({ rule: report.rule, part: "template" });
+        metrics.deliveries.inc({ rule: report.rule, action: a.action.type, outcome: "dead" });
+        ruleError(report.rule, `group ${report.groupId}`, a.error.message);
+      }
+      log.debug("group sent", {
+        rule: report.rule,
+        group_id: report.groupId,
+        key: report.key,
+        events: report.count,
+        deliveries: report.deliveries,
       });
     },
     dispatchFailed(error) {

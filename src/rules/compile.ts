@@ -24,6 +24,7 @@ export interface RuleData {
   on: string | string[];
   if?: string;
   throttle?: { key?: string; per: string };
+  group?: { key: string; wait?: string; interval?: string; max?: number };
   mode?: "live" | "shadow";
   do: Record<string, Record<string, unknown>>[];
 }
@@ -70,6 +71,17 @@ export function compileRule(
   const condition = compiledIf &&
     { ...compiledIf, explain: explainTree(compiledIf.source, compiledIf.expr) };
   const throttleKey = expression(["throttle", "key"], data.throttle?.key);
+  const groupKey = expression(["group", "key"], data.group?.key);
+  if (data.group && data.throttle) {
+    problems.push(
+      source.problemAt(
+        ["group"],
+        "group: use either throttle or group, not both (a group already " +
+          "limits how often the rule sends)",
+        "key",
+      ),
+    );
+  }
   const actions: CompiledAction[] = [];
   (Array.isArray(data.do) ? data.do : []).forEach((item, index) => {
     const entries = item && typeof item === "object" ? Object.entries(item) : [];
@@ -94,6 +106,12 @@ export function compileRule(
       on,
       condition,
       throttle: data.throttle && { key: throttleKey, perMs: parseDuration(data.throttle.per)! },
+      group: data.group && groupKey && {
+        key: groupKey,
+        waitMs: parseDuration(data.group.wait ?? "30s")!,
+        intervalMs: parseDuration(data.group.interval ?? "5m")!,
+        max: data.group.max ?? 50,
+      },
       mode: data.mode ?? "live",
       actions,
     },

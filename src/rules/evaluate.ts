@@ -37,7 +37,11 @@ export class RuleExpressionError extends Error {
   /** JSONata's message with its code, e.g. `… does not match function signature (T0410)`. */
   readonly detail: string;
 
-  constructor(readonly rule: string, readonly field: "if" | "throttle.key", cause: unknown) {
+  constructor(
+    readonly rule: string,
+    readonly field: "if" | "throttle.key" | "group.key",
+    cause: unknown,
+  ) {
     const detail = describeJsonataError(cause);
     super(`rule "${rule}": ${field} failed: ${detail}`, { cause });
     this.name = "RuleExpressionError";
@@ -50,11 +54,15 @@ export type RenderedAction =
   | { action: CompiledAction; params: Record<string, unknown> }
   | { action: CompiledAction; error: ActionRenderError };
 
-/** A rule that fired, with its actions and, if it has one, its throttle key. */
+/**
+ * A rule that fired, with its actions and, if it has one, its throttle key. A grouping rule renders
+ * no action now (they render when the group is sent): it has its group key instead.
+ */
 export interface RuleMatch {
   rule: CompiledRule;
   actions: RenderedAction[];
   throttleKey?: string;
+  groupKey?: string;
 }
 
 /** The outcome for one event: rules that fired, rules whose `if` was false, expressions that failed. */
@@ -107,6 +115,18 @@ export async function evaluateEvent(
         continue;
       }
     }
+    if (rule.group) {
+      let groupKey: string;
+      try {
+        groupKey = keyText(await rule.group.key.expr.evaluate(event, bindings));
+      } catch (e) {
+        errors.push(new RuleExpressionError(rule.name, "group.key", e));
+        groupKey = "";
+      }
+      matches.push({ rule, actions: [], groupKey });
+      decisions.push({ rule: rule.name, fired: true, mode: rule.mode });
+      continue;
+    }
     const actions: RenderedAction[] = [];
     for (const action of rule.actions) {
       actions.push(await renderAction(rule, action, event, bindings));
@@ -128,8 +148,11 @@ export async function evaluateEvent(
  * What conditions and templates see besides the event: `$event` (the envelope, with `known`:
  * whether the catalogue knows the type) and `$epochMillis(ts)` for Stream's two timestamp forms.
  */
-export function ruleBindings(envelope: Envelope): Record<string, unknown> {
-  return { event: { ...envelope, known: isKnownEventType(envelope.type) }, epochMillis };
+export function ruleBindings(
+  envelope: Envelope,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return { event: { ...envelope, known: isKnownEventType(envelope.type) }, epochMillis, ...extra };
 }
 
 /**
@@ -182,6 +205,10 @@ async function throttleKey(
 ): Promise<string | undefined> {
   if (!rule.throttle) return undefined;
   if (!rule.throttle.key) return "";
-  const v = await rule.throttle.key.expr.evaluate(event, bindings);
+  return keyText(await rule.throttle.key.expr.evaluate(event, bindings));
+}
+
+/** A throttle or group key as text: strings as they are, anything else as JSON. */
+function keyText(v: unknown): string {
   return typeof v === "string" ? v : JSON.stringify(v ?? null);
 }

@@ -39,6 +39,13 @@ export interface CompiledRule {
   /** The `if`, compiled, with its operands for explaining why it was false. */
   condition?: { expr: Expression; source: string; explain: ExplainNode };
   throttle?: { key?: { expr: Expression; source: string }; perMs: number };
+  /** Events with the same key are collected and sent together (`$group` in the templates). */
+  group?: {
+    key: { expr: Expression; source: string };
+    waitMs: number;
+    intervalMs: number;
+    max: number;
+  };
   mode: "live" | "shadow";
   actions: readonly CompiledAction[];
 }

@@ -61,6 +61,25 @@ export function buildRuleSchema(actions: readonly ActionSpec[]): JsonSchema {
           per: duration,
         },
       },
+      group: {
+        type: "object",
+        additionalProperties: false,
+        required: ["key"],
+        description:
+          "Collect events with the same key and send them together (instead of throttle): first " +
+          "`wait` after the group's first event, then at most once per `interval` while events come",
+        properties: {
+          key: { type: "string", minLength: 1, description: "JSONata expression: the group key" },
+          wait: { ...duration, description: "first send after the first event; default 30s" },
+          interval: { ...duration, description: "later sends at most this often; default 5m" },
+          max: {
+            type: "integer",
+            minimum: 1,
+            maximum: 1000,
+            description: "events kept in $group.events (the newest); default 50",
+          },
+        },
+      },
       mode: { enum: ["live", "shadow"] },
       do: {
         type: "array",

@@ -4,7 +4,7 @@
  * delivery), throttle windows row by row. Each delivery starts in the state `delivery/state.ts`
  * gives it; one with a render error is dead at once with its attempt recorded.
  */
-import type { DecisionRecord } from "../delivery/decision.ts";
+import type { DecisionRecord, RuleDecision } from "../delivery/decision.ts";
 import type { NewDelivery, RulePlan } from "../delivery/model.ts";
 import { initialState } from "../delivery/state.ts";
 import type { Column, Dialect, Tx } from "./driver.ts";
@@ -60,16 +60,24 @@ const ATTEMPT_COLUMNS: readonly Column[] = [
 
 const names = (columns: readonly Column[]) => columns.map(([n]) => n).join(", ");
 
-/** Completes dispatches that arrived together; answers, per request, the rules throttled. */
+/** What the store decided for an event beyond its plans: the rules throttled. */
+export interface DispatchResult {
+  throttled: string[];
+}
+
+/**
+ * Completes dispatches that arrived together; answers, per request, the rules throttled. A rule
+ * whose throttle window is open, that groups its events, or that a silence holds creates no
+ * delivery now; the event's decision record says which window, group or silence it met.
+ */
 export async function dispatchMany(
   tx: Tx,
   d: Dialect,
   batch: DispatchRequest[],
   now: number,
-): Promise<{ throttled: string[] }[]> {
-  // One UPDATE marks the events with their outcome and decision; with throttles (rare) the
-  // decisions are rewritten afterwards, once the windows have said which rules were throttled.
-  const throttles = batch.some((b) => b.plans.some((p) => p.throttle));
+): Promise<DispatchResult[]> {
+  // One UPDATE marks the events with their outcome and decision; when a throttle or a group is
+  // involved (rarer) the decisions are rewritten afterwards with what the store found.
   const marked = new Set(
     (await tx.all(
       `UPDATE sluice_events SET dispatched_at = $1, lease_until = 0, decision = u.decision,
@@ -88,7 +96,7 @@ export async function dispatchMany(
     )).map((r) => r.id as string),
   );
   const outcomes: OutcomeRow[] = [];
-  const results: { throttled: string[] }[] = [];
+  const results: DispatchResult[] = [];
   const rows: Record<string, unknown>[] = [];
   const renderErrors = new Map<string, string>();
   const decisions: { id: string; decision: string | null }[] = [];
@@ -96,20 +104,35 @@ export async function dispatchMany(
     const throttled: string[] = [];
     results.push({ throttled });
     if (!marked.delete(eventId)) continue; // dispatched before: a repeat creates nothing
+    const noted = new Map<string, Partial<RuleDecision>>();
+    const held = new Map<string, string>(); // rule → why nothing is sent now
     for (const plan of plans) {
-      if (plan.throttle && !(await openThrottle(tx, plan.rule, plan.throttle, now))) {
-        throttled.push(plan.rule);
+      if (plan.silenced) {
+        held.set(plan.rule, "silenced");
+      } else if (plan.throttle) {
+        const until = await throttleUntil(tx, plan.rule, plan.throttle, now);
+        if (until !== undefined) {
+          throttled.push(plan.rule);
+          held.set(plan.rule, "throttled");
+          noted.set(plan.rule, { throttle: { key: plan.throttle.key, until } });
+        }
+      } else if (plan.group) {
+        held.set(plan.rule, "grouped");
+        noted.set(plan.rule, { group: await joinGroup(tx, eventId, plan.rule, plan.group, now) });
       }
     }
-    outcomes.push(...outcomeRows(eventId, decision, plans, throttled, now));
+    outcomes.push(...outcomeRows(eventId, decision, plans, held, now));
     for (const plan of plans) {
-      if (throttled.includes(plan.rule)) continue;
+      if (held.has(plan.rule)) continue;
       for (const n of plan.deliveries) {
         if (n.renderError !== undefined) renderErrors.set(n.idempotencyKey, n.renderError);
         rows.push(deliveryRow(eventId, n, now));
       }
     }
-    if (throttles) decisions.push({ id: eventId, decision: record(decision, throttled) });
+    if (noted.size && decision) {
+      const rules = decision.rules.map((r) => ({ ...r, ...noted.get(r.rule) }));
+      decisions.push({ id: eventId, decision: record({ ...decision, rules }, throttled) });
+    }
   }
   await recordOutcomes(tx, d, outcomes, false);
   if (decisions.length) {
@@ -121,6 +144,28 @@ export async function dispatchMany(
   }
   await insertDeliveries(tx, d, rows, renderErrors, now, false);
   return results;
+}
+
+/** Adds the event to the rule's open group for `key`, opening one (first send `waitMs` away). */
+async function joinGroup(
+  tx: Tx,
+  eventId: string,
+  rule: string,
+  group: { key: string; waitMs: number },
+  now: number,
+): Promise<{ id: string; key: string; send_at: number }> {
+  const [row] = await tx.all(
+    `INSERT INTO sluice_groups (rule, key, opened_at, next_send_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (rule, key) DO UPDATE SET rule = excluded.rule
+     RETURNING id, next_send_at`,
+    [rule, group.key, now, now + group.waitMs],
+  );
+  await tx.run(
+    `INSERT INTO sluice_group_events (group_id, event_id, at) VALUES ($1, $2, $3)
+     ON CONFLICT DO NOTHING`,
+    [Number(row.id), eventId, now],
+  );
+  return { id: String(row.id), key: group.key, send_at: Number(row.next_send_at) };
 }
 
 /** The row of a new delivery, in the state `delivery/state.ts` starts it in. */
@@ -194,23 +239,28 @@ export async function insertDeliveries(
   return new Set(written.map((r) => r.idempotency_key as string));
 }
 
-/** Opens the rule's window for `key` unless one is open; false means throttled. */
-async function openThrottle(
+/** Opens the rule's window for `key` unless one is open; answers when an open one ends. */
+async function throttleUntil(
   tx: Tx,
   rule: string,
   throttle: { key: string; perMs: number },
   now: number,
-): Promise<boolean> {
+): Promise<number | undefined> {
   const opened = await tx.all(
     `INSERT INTO sluice_throttles (rule, key, until) VALUES ($1, $2, $3)
      ON CONFLICT (rule, key) DO UPDATE SET until = excluded.until WHERE sluice_throttles.until <= $4
      RETURNING rule`,
     [rule, throttle.key, now + throttle.perMs, now],
   );
-  return opened.length > 0;
+  if (opened.length > 0) return undefined;
+  const [open] = await tx.all("SELECT until FROM sluice_throttles WHERE rule = $1 AND key = $2", [
+    rule,
+    throttle.key,
+  ]);
+  return Number(open?.until ?? now);
 }
 
-/** What one rule did for one event: fired, throttled or error (silenced and grouped to come). */
+/** What one rule did for one event: fired, throttled, grouped, silenced or error. */
 export interface OutcomeRow {
   event_id: string;
   rule: string;
@@ -218,12 +268,12 @@ export interface OutcomeRow {
   at: number;
 }
 
-/** The rule outcomes of one dispatched event. */
+/** The rule outcomes of one dispatched event; `held` says which rules sent nothing, and why. */
 export function outcomeRows(
   eventId: string,
   decision: DecisionRecord | undefined,
   plans: readonly RulePlan[],
-  throttled: readonly string[],
+  held: ReadonlyMap<string, string>,
   now: number,
 ): OutcomeRow[] {
   const rows: OutcomeRow[] = [];
@@ -232,7 +282,7 @@ export function outcomeRows(
   for (const r of decision?.rules ?? []) if (r.error !== undefined) row(r.rule, "error");
   for (const plan of plans) {
     const failed = plan.deliveries.some((n) => n.renderError !== undefined);
-    row(plan.rule, throttled.includes(plan.rule) ? "throttled" : failed ? "error" : "fired");
+    row(plan.rule, held.get(plan.rule) ?? (failed ? "error" : "fired"));
   }
   return rows;
 }

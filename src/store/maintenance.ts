@@ -50,6 +50,8 @@ export async function prune(tx: Tx, now: number, windowMs: number, retentionMs: 
     [old],
   );
   await tx.run("DELETE FROM sluice_throttles WHERE until < $1", [now]);
+  await tx.run("DELETE FROM sluice_silences WHERE until < $1", [now - 86_400_000]);
+  await tx.run("DELETE FROM sluice_threads WHERE at < $1", [old]);
   await tx.run("DELETE FROM sluice_rate_limits WHERE next_at < $1", [now]);
 }
 

@@ -10,6 +10,8 @@ import type { Store } from "./roles.ts";
 export type * from "./roles.ts";
 export type { RedispatchResult } from "./redispatch.ts";
 export type { KeptRuleFile, KeptRuleSet } from "./rule_sets.ts";
+export type { DueGroup, GroupSend } from "./groups.ts";
+export type { Silence, ThrottleWindow } from "./silences.ts";
 export { SEVEN_DAYS_MS } from "./roles.ts";
 export { StoreLockedError };
 

@@ -39,7 +39,7 @@ export async function redispatchEvent(
     [record(decision, []), eventOutcome({ eventId, plans: [...plans], decision }), now, eventId],
   );
   if (updated === 0) return undefined;
-  await recordOutcomes(tx, d, outcomeRows(eventId, decision, plans, [], now), true);
+  await recordOutcomes(tx, d, outcomeRows(eventId, decision, plans, new Map(), now), true);
   const deliveries = plans.flatMap((p) => p.deliveries);
   const keys = deliveries.map((n) => n.idempotencyKey);
   const before = new Map(

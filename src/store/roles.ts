@@ -5,7 +5,9 @@
  */
 import type { DecisionRecord } from "../delivery/decision.ts";
 import type { RedispatchResult } from "./redispatch.ts";
+import type { DueGroup, GroupSend } from "./groups.ts";
 import type { KeptRuleFile, KeptRuleSet } from "./rule_sets.ts";
+import type { Silence, ThrottleWindow } from "./silences.ts";
 import type {
   DeadLetter,
   DeadLetterChange,
@@ -127,6 +129,56 @@ export interface RuleSets {
   lastRuleSet(): Promise<KeptRuleSet | undefined>;
 }
 
+/** Groups of events sent together (digests). */
+export interface GroupQueue {
+  /** Leases groups due to send (closing those due with nothing new), with their newest events. */
+  claimDueGroups(
+    owner: string,
+    limit: number,
+    leaseMs: number,
+    maxEvents: number,
+  ): Promise<DueGroup[]>;
+  /** Records a send: its deliveries, the events it took, the next due time; false if the lease was lost. */
+  completeGroupSend(send: GroupSend): Promise<boolean>;
+  /** Closes a group (its rule is gone or no longer groups). */
+  closeGroup(id: string): Promise<void>;
+  /** The open groups, optionally of one rule. */
+  listGroups(rule?: string): Promise<OpenGroup[]>;
+}
+
+/** An open group as the admin API shows it. */
+export interface OpenGroup {
+  id: string;
+  rule: string;
+  key: string;
+  openedAt: number;
+  nextSendAt: number;
+  sends: number;
+  pending: number;
+}
+
+/** Silences made by operators. */
+export interface Silences {
+  addSilence(silence: Omit<Silence, "id" | "createdAt">): Promise<Silence>;
+  /** In force now; with `all`, also those ended in the last day. */
+  listSilences(all?: boolean): Promise<Silence[]>;
+  /** Ends one now; false if there is no such silence in force. */
+  expireSilence(id: string): Promise<boolean>;
+}
+
+/** Throttle windows rules have open. */
+export interface Throttles {
+  listThrottles(rule?: string): Promise<ThrottleWindow[]>;
+  /** Closes the rule's window for `key`; false if none was open. */
+  resetThrottle(rule: string, key: string): Promise<boolean>;
+}
+
+/** Which Slack message started each thread key. */
+export interface ThreadStore {
+  getThread(key: string): Promise<string | undefined>;
+  setThread(key: string, ts: string): Promise<void>;
+}
+
 /** Counts for metrics, readiness and back-pressure. */
 export interface StoreStats {
   pendingEvents: number;
@@ -153,7 +205,17 @@ export interface Maintenance {
 
 /** The durable store: every role. Every method is safe to call concurrently. */
 export interface Store
-  extends InboxStore, DeliveryQueue, DeadLetters, History, RuleSets, Maintenance {}
+  extends
+    InboxStore,
+    DeliveryQueue,
+    DeadLetters,
+    History,
+    RuleSets,
+    GroupQueue,
+    Silences,
+    Throttles,
+    ThreadStore,
+    Maintenance {}
 
 /** Options every store takes. */
 export interface StoreOptions {

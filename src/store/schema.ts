@@ -57,6 +57,43 @@ const shared: readonly ((t: DdlTypes) => string)[] = [
     saved_at ${t.bigint} NOT NULL
   );
   `,
+  // Silences, groups (digests) and Slack threads: state shared by every process on the store.
+  (t) => `
+  CREATE TABLE sluice_silences (
+    id ${t.serial},
+    rule text NOT NULL,
+    condition text,
+    reason text NOT NULL,
+    created_by text NOT NULL,
+    created_at ${t.bigint} NOT NULL,
+    until ${t.bigint} NOT NULL
+  );
+  CREATE INDEX sluice_silences_until ON sluice_silences (until);
+  CREATE TABLE sluice_groups (
+    id ${t.serial},
+    rule text NOT NULL,
+    key text NOT NULL,
+    opened_at ${t.bigint} NOT NULL,
+    next_send_at ${t.bigint} NOT NULL,
+    sends integer NOT NULL DEFAULT 0,
+    lease_owner text,
+    lease_until ${t.bigint} NOT NULL DEFAULT 0
+  );
+  CREATE UNIQUE INDEX sluice_groups_rule_key ON sluice_groups (rule, key);
+  CREATE INDEX sluice_groups_due ON sluice_groups (next_send_at);
+  CREATE TABLE sluice_group_events (
+    group_id ${t.bigint} NOT NULL,
+    event_id text NOT NULL,
+    at ${t.bigint} NOT NULL,
+    send_no integer,
+    PRIMARY KEY (group_id, event_id)
+  );
+  CREATE TABLE sluice_threads (
+    key text PRIMARY KEY,
+    ts text NOT NULL,
+    at ${t.bigint} NOT NULL
+  );
+  `,
 ];
 
 /** Every migration for `dialect`, in the order they apply. */

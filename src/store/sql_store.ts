@@ -19,7 +19,24 @@ import type { Driver, Tx } from "./driver.ts";
 import { claimEvents, putEvent, quarantine } from "./events.ts";
 import { getEvent, listDeliveries, listEvents, listQuarantine, ruleCounts } from "./history.ts";
 import { prune, reclaimLeases, stats } from "./maintenance.ts";
+import {
+  claimDueGroups,
+  closeGroup,
+  completeGroupSend,
+  type GroupSend,
+  listGroups,
+} from "./groups.ts";
 import { redispatchEvent } from "./redispatch.ts";
+import {
+  addSilence,
+  expireSilence,
+  getThread,
+  listSilences,
+  listThrottles,
+  resetThrottle,
+  setThread,
+  type Silence,
+} from "./silences.ts";
 import { type KeptRuleFile, lastRuleSet, saveRuleSet } from "./rule_sets.ts";
 import {
   claimDeliveries,
@@ -177,6 +194,59 @@ export class SqlStore implements Store {
 
   lastRuleSet() {
     return this.read(lastRuleSet);
+  }
+
+  claimDueGroups(owner: string, limit: number, leaseMs: number, maxEvents: number) {
+    const now = this.now();
+    return this.write(
+      (tx) => claimDueGroups(tx, this.driver.dialect, owner, limit, leaseMs, maxEvents, now),
+      true,
+    );
+  }
+
+  completeGroupSend(send: GroupSend) {
+    const now = this.now();
+    return this.write((tx) => completeGroupSend(tx, this.driver.dialect, send, now));
+  }
+
+  closeGroup(id: string) {
+    return this.write((tx) => closeGroup(tx, id));
+  }
+
+  listGroups(rule?: string) {
+    return this.read((tx) => listGroups(tx, rule));
+  }
+
+  addSilence(silence: Omit<Silence, "id" | "createdAt">) {
+    const now = this.now();
+    return this.write((tx) => addSilence(tx, silence, now));
+  }
+
+  listSilences(all = false) {
+    return this.read((tx) => listSilences(tx, this.now(), all));
+  }
+
+  expireSilence(id: string) {
+    const now = this.now();
+    return this.write((tx) => expireSilence(tx, id, now));
+  }
+
+  listThrottles(rule?: string) {
+    return this.read((tx) => listThrottles(tx, this.now(), rule));
+  }
+
+  resetThrottle(rule: string, key: string) {
+    const now = this.now();
+    return this.write((tx) => resetThrottle(tx, rule, key, now));
+  }
+
+  getThread(key: string) {
+    return this.read((tx) => getThread(tx, key));
+  }
+
+  setThread(key: string, ts: string) {
+    const now = this.now();
+    return this.write((tx) => setThread(tx, key, ts, now));
   }
 
   stats() {

@@ -569,4 +569,142 @@ export function storeContract(name: string, open: OpenStore): void {
     const [dead] = await store.listDeadLetters();
     assertEquals([dead.idempotencyKey, dead.lastError], ["n\uFFFD", "bad\uFFFDtoken"]);
   });
+
+  test(
+    "grouped events wait for their group's send, which takes them all, once",
+    async (store, clock) => {
+      const ids: string[] = [];
+      const join = async (key: string) => {
+        const { id } = await put(store);
+        ids.push(id);
+        await store.completeDispatch(id, [{
+          rule: "g",
+          group: { key, waitMs: 30_000 },
+          deliveries: [],
+        }], {
+          rules: [{ rule: "g", fired: true }],
+          errors: [],
+        });
+        clock.advance(1000);
+      };
+      await join("act-1");
+      await join("act-1");
+      await join("act-2");
+      const record = await store.getEvent(ids[1]);
+      assertEquals(record?.decision?.rules[0].group?.key, "act-1");
+      assertEquals(record?.deliveries, [], "nothing sent yet");
+      assertEquals(await store.claimDueGroups("w", 10, 5000, 50), [], "not due before the wait");
+      clock.advance(27_001); // 30 s after the first event of act-1
+      const [due] = await store.claimDueGroups("w", 10, 5000, 1);
+      assertEquals([due.key, due.count, due.events.map((e) => e.id), due.pending.length], [
+        "act-1",
+        2,
+        [ids[1]],
+        2,
+      ]);
+      assertEquals(
+        await store.claimDueGroups("w2", 10, 5000, 50),
+        [],
+        "leased: act-2 is not due yet",
+      );
+      await put(store).then(({ id }) =>
+        store.completeDispatch(id, [{
+          rule: "g",
+          group: { key: "act-1", waitMs: 30_000 },
+          deliveries: [],
+        }], {
+          rules: [{ rule: "g", fired: true }],
+          errors: [],
+        })
+      );
+      const sent = await store.completeGroupSend({
+        groupId: due.id,
+        owner: "w",
+        deliveries: [delivery("g-send-1")],
+        eventId: due.events[0].id,
+        pending: due.pending,
+        nextSendAt: clock.now() + 60_000,
+      });
+      assertEquals(sent, true);
+      assertEquals((await store.claimDeliveries("w", 10, 1000)).map((d) => d.idempotencyKey), [
+        "g-send-1",
+      ]);
+      clock.advance(60_000);
+      const due2 = await store.claimDueGroups("w", 10, 5000, 50);
+      const again = due2.find((g) => g.key === "act-1")!;
+      assertEquals(again.count, 1, "the event that came during the send waits for the next one");
+      assertEquals(
+        await store.completeGroupSend({
+          groupId: again.id,
+          owner: "other",
+          deliveries: [],
+          eventId: again.events[0].id,
+          pending: again.pending,
+          nextSendAt: 0,
+        }),
+        false,
+        "a send without the lease is refused",
+      );
+      await store.completeGroupSend({
+        groupId: again.id,
+        owner: "w",
+        deliveries: [],
+        eventId: again.events[0].id,
+        pending: again.pending,
+        nextSendAt: clock.now() + 60_000,
+      });
+      clock.advance(60_000);
+      const closing = await store.claimDueGroups("w", 10, 5000, 50);
+      assertEquals(closing.map((g) => g.key), ["act-2"], "act-1, due with nothing new, closed");
+      assertEquals((await store.listGroups("g")).map((g) => g.key), ["act-2"]);
+    },
+  );
+
+  test(
+    "silences hold until their time; throttle windows list and reset; threads remember",
+    async (store, clock) => {
+      const s = await store.addSilence({
+        rule: "r",
+        condition: 'user.id = "x"',
+        reason: "spam wave",
+        createdBy: "cli",
+        until: clock.now() + 60_000,
+      });
+      assertEquals((await store.listSilences()).map((x) => [x.id, x.condition]), [[
+        s.id,
+        'user.id = "x"',
+      ]]);
+      assertEquals(await store.expireSilence(s.id), true);
+      assertEquals(await store.expireSilence(s.id), false);
+      assertEquals(await store.listSilences(), []);
+      assertEquals((await store.listSilences(true)).length, 1, "ended today");
+      const { id } = await put(store);
+      await store.completeDispatch(id, [
+        { rule: "t", throttle: { key: "k", perMs: 10_000 }, deliveries: [] },
+      ], { rules: [{ rule: "t", fired: true }], errors: [] });
+      const second = await put(store);
+      await store.completeDispatch(second.id, [
+        { rule: "t", throttle: { key: "k", perMs: 10_000 }, deliveries: [] },
+      ], { rules: [{ rule: "t", fired: true }], errors: [] });
+      assertEquals((await store.getEvent(second.id))?.decision?.rules[0].throttle, {
+        key: "k",
+        until: clock.now() + 10_000,
+      });
+      assertEquals(await store.listThrottles("t"), [{
+        rule: "t",
+        key: "k",
+        until: clock.now() + 10_000,
+      }]);
+      assertEquals(await store.resetThrottle("t", "k"), true);
+      assertEquals(await store.listThrottles(), []);
+      assertEquals(await store.getThread("slack:x:C1:act-1"), undefined);
+      await store.setThread("slack:x:C1:act-1", "1700000000.000100");
+      await store.setThread("slack:x:C1:act-1", "1700000000.000200");
+      assertEquals(
+        await store.getThread("slack:x:C1:act-1"),
+        "1700000000.000100",
+        "the first wins",
+      );
+    },
+  );
 }

@@ -6,10 +6,11 @@
 import type { Envelope } from "../event/envelope.ts";
 import { isSecretPath, REDACTED } from "../observe/redact.ts";
 import type { FieldPath } from "../template/field_path.ts";
-import { evaluateEvent, type RenderedAction } from "./evaluate.ts";
-import type { RuleSet } from "./rule_set.ts";
+import { evaluateEvent, type RenderedAction } from "../rules/evaluate.ts";
+import type { RuleSet } from "../rules/rule_set.ts";
 import { subsetDiff } from "./subset_diff.ts";
 import type { TestCase } from "./test_file.ts";
+import { runTimedCase } from "./timed.ts";
 
 /** A case's outcome: passed when `failures` is empty. */
 export interface CaseResult {
@@ -23,14 +24,18 @@ export async function runTestCase(
   testCase: TestCase,
   now: Date = new Date(),
 ): Promise<CaseResult> {
+  if (testCase.steps) {
+    return { testCase, failures: await runTimedCase(rules, testCase.steps, testCase.expect) };
+  }
+  const event = testCase.event!;
   const envelope: Envelope = {
     id: `test:${testCase.name}`,
-    type: testCase.event.type,
+    type: event.type,
     source: "test",
     received_at: now.toISOString(),
     attempt: 1,
   };
-  const { matches, errors } = await evaluateEvent(rules, testCase.event, envelope);
+  const { matches, errors } = await evaluateEvent(rules, event, envelope);
   const failures = errors.map((e) => e.message);
   const fired = matches.map((m) => m.rule.name);
 
@@ -53,7 +58,11 @@ export async function runTestCase(
   return { testCase, failures };
 }
 
-function compareActions(expected: Record<string, unknown>[], rendered: RenderedAction[]): string[] {
+/** Where expected actions (in order, each a subset) are not among the rendered ones. */
+export function compareActions(
+  expected: Record<string, unknown>[],
+  rendered: RenderedAction[],
+): string[] {
   const failures: string[] = [];
   let next = 0;
   expected.forEach((want, i) => {
