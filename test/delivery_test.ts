@@ -172,7 +172,7 @@ Deno.test("throttle suppresses a rule within its window, per key", async () => {
   });
 });
 
-Deno.test("redirects: same host followed, another host refused", async () => {
+Deno.test("redirects: same origin followed, another host refused", async () => {
   const other = startSink();
   try {
     await withSink(
@@ -187,7 +187,7 @@ Deno.test("redirects: same host followed, another host refused", async () => {
         await p.send(banned);
         await waitUntil(() => p.attempts.length === 1, "attempt");
         assertEquals(p.attempts[0].result.kind, "dead");
-        assertIncludes(p.attempts[0].result.attempt.error!, "redirect to another host");
+        assertIncludes(p.attempts[0].result.attempt.error!, "redirect to another origin");
         assertEquals(other.requests.length, 0);
       },
     );

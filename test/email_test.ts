@@ -106,11 +106,31 @@ Deno.test("SMTP 4xx is retried, 5xx is a dead letter", async () => {
   });
 });
 
-Deno.test("a line break in a rendered header is refused before sending", async () => {
+Deno.test("a line break from the event in the subject becomes a space, not a header", async () => {
   const smtp = await startSmtp();
   const p = await startPipeline({ "r.yaml": rule(`smtp://127.0.0.1:${smtp.port}`) }, {});
   try {
     await p.send({ ...banned, user: { id: "x\r\nBcc: victim@example.com", name: "X" } });
+    await waitUntil(() => smtp.messages.length === 1, "message");
+    const [m] = smtp.messages;
+    assertEquals(m.to, ["trust-safety@example.com", "ops@example.com"]);
+    assertMatch(m.raw, /^Subject: User x Bcc: victim@example.com banned$/m);
+    assertEquals(/^Bcc:/m.test(m.raw), false);
+  } finally {
+    await p.close();
+    await smtp.close();
+  }
+});
+
+Deno.test("a line break the rule author wrote in a header is refused before sending", async () => {
+  const smtp = await startSmtp();
+  const written = rule(`smtp://127.0.0.1:${smtp.port}`).replace(
+    'subject: "User {{ user.id }} banned"',
+    'subject: "User {{ user.id }}\\r\\nBcc: victim@example.com"',
+  );
+  const p = await startPipeline({ "r.yaml": written }, {});
+  try {
+    await p.send(banned);
     await waitUntil(async () => (await p.store.stats()).deadLetters === 1, "dead letter");
     const [dead] = await p.store.listDeadLetters();
     assertIncludes(

@@ -2,7 +2,7 @@
  * The slack action against a local stand-in for Slack: incoming webhooks and chat.postMessage,
  * their error shapes, escaping of event values, size limits and the per-channel rate limit.
  */
-import { assertEquals, assertIncludes, assertOk } from "./support/assert.ts";
+import { assertEquals, assertOk } from "./support/assert.ts";
 import { type Pipeline, startPipeline } from "./support/pipeline.ts";
 import { type Sink, startSink } from "./support/sink.ts";
 import { waitUntil } from "./support/wait.ts";
@@ -142,21 +142,30 @@ Deno.test("one message per second per webhook, shared by rules, waiting in the s
   }
 });
 
-Deno.test("Slack's limits are checked when the message is rendered", async () => {
+Deno.test("a message over Slack's limits is fitted and posted, and the delivery says so", async () => {
   const tooMany = `
 on: feeds.activity.reaction.added
 do:
   - slack:
-      webhook_url: https://hooks.slack.com/services/T/B/x
-      text: fallback
-      blocks: '{{ [1..51].({"type": "divider"}) }}'
+      webhook_url: "\${SINK}/hook"
+      text: "{{ $pad('', 50000, 'x') }}"
+      blocks: '{{ [1..51].({"type": "section", "text": {"type": "mrkdwn", "text": $pad("", 3500, "y")}}) }}'
 `;
   await withSlack(tooMany, undefined, async (sink, p) => {
     await p.send(event);
-    await waitUntil(async () => (await p.store.stats()).deadLetters === 1, "dead letter");
-    const [dead] = await p.store.listDeadLetters();
-    assertIncludes(dead.lastError!, "51 blocks; Slack's limit is 50");
-    assertEquals(sink.requests.length, 0);
-    assertOk(!dead.lastError!.includes("hooks.slack.com"));
+    const [req] = await sink.waitFor(1);
+    const posted = JSON.parse(req.body);
+    assertEquals(posted.text.length, 40_000);
+    assertOk(posted.text.endsWith("…"));
+    assertEquals(posted.blocks.length, 50);
+    assertEquals(posted.blocks[0].text.text.length, 3_000);
+    await waitUntil(async () => (await p.store.stats()).pendingDeliveries === 0, "done");
+    const [delivery] = await p.store.listDeliveries();
+    assertEquals(delivery.status, "done");
+    assertEquals(delivery.notes!.slice(0, 3), [
+      "text cut from 50000 to 40000 characters",
+      "1 of 51 blocks left out",
+      "blocks[0].text cut from 3500 to 3000 characters",
+    ]);
   });
 });

@@ -29,8 +29,16 @@ export interface ActionSpec {
   check?(params: Record<string, unknown>): ParamProblem[];
   /** Keys whose values are secrets: masked in `match`, `test`, logs and dead letters. */
   secretKeys?: readonly string[];
-  /** Escapes what templates produce for the destination (`path` is relative to the parameters). */
-  escape?(value: unknown, path: FieldPath): unknown;
+  /**
+   * Encodes what templates produce for where it lands (`path` is relative to the parameters;
+   * `written` are the parameters as the rule author wrote them, for opt-outs).
+   */
+  escape?(value: unknown, path: FieldPath, written: Record<string, unknown>): unknown;
+  /**
+   * Fits rendered parameters to the destination's limits in place (cutting over-long event
+   * values with `…`); returns a note per change, which the delivery keeps.
+   */
+  fit?(params: Record<string, unknown>): string[];
   /** Checks rendered parameters (sizes, header safety); a problem fails the delivery for good. */
   checkRendered?(params: Record<string, unknown>): string | undefined;
   /** Deliveries with the same key share one rate limit (a Slack channel, an HTTP host). */

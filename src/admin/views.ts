@@ -41,6 +41,7 @@ export function deliveryView(
     attempts: d.history?.length ?? d.attempts,
     next_at: d.status === "pending" ? iso(d.nextAt) : undefined,
     last_error: d.lastError,
+    ...(d.notes ? { notes: d.notes } : {}),
     ...(d.discardReason ? { discard_reason: d.discardReason } : {}),
     history: d.history?.map(attemptView),
   };

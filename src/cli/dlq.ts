@@ -126,6 +126,7 @@ function printList(dead: DeadLetter[], json: boolean) {
         dead_at: iso(d.history.at(-1)?.at ?? d.nextAt),
         attempts: d.history.map((h) => ({ ...h, at: iso(h.at) })),
         last_error: d.lastError,
+        ...(d.notes ? { notes: d.notes } : {}),
       })),
       null,
       2,

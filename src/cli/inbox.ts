@@ -173,6 +173,7 @@ function describe(v: ReturnType<typeof eventView>): string {
         d.last_error ? ` (${d.last_error})` : ""
       }`,
     );
+    for (const note of d.notes ?? []) out.push(`    note: ${note}`);
     for (const a of d.history ?? []) {
       out.push(
         `    ${a.at} ${a.outcome}${a.status ? ` ${a.status}` : ""} ${a.duration_ms}ms${

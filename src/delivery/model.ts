@@ -22,6 +22,8 @@ export interface NewDelivery {
   /** Rendered parameters, or null when the template failed (`renderError`). */
   params: Record<string, unknown> | null;
   renderError?: string;
+  /** What was changed to fit the destination (e.g. a field cut with `…`), said to the operator. */
+  notes?: string[];
   retry: RetryPolicy;
   timeoutMs: number;
   /**
@@ -115,6 +117,8 @@ export interface Replay {
   id: string;
   /** New parameters from the rule's current template; the stored ones when absent. */
   params?: Record<string, unknown>;
+  /** What fitting the new parameters changed. */
+  notes?: string[];
 }
 
 /** What a replay or discard did, by id; `missing` names the ids that are not dead letters. */

@@ -93,6 +93,7 @@ export async function deliveriesOf(
       mode: rule.mode,
       params,
       renderError: "error" in rendered ? redactText(rendered.error.message) : undefined,
+      ...("notes" in rendered && rendered.notes ? { notes: rendered.notes } : {}),
       retry: resolveRetryPolicy(action.retry),
       timeoutMs: action.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       rate: rateKey && interval ? { key: rateKey, intervalMs: interval } : undefined,

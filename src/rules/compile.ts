@@ -144,6 +144,7 @@ function compileAction(
     index,
     type: spec.name,
     params: template,
+    written: params,
     retry: retryOverrides(retry),
     timeoutMs: typeof timeout === "string" ? parseDuration(timeout) : undefined,
     spec,

@@ -5,7 +5,7 @@
 import { isKnownEventType } from "../event/catalogue.ts";
 import type { Envelope, StreamEvent } from "../event/envelope.ts";
 import { eventTimeMs } from "../event/event_age.ts";
-import { formatFieldPath } from "../template/field_path.ts";
+import { type FieldPath, formatFieldPath } from "../template/field_path.ts";
 import type { RuleDecision } from "../delivery/decision.ts";
 import { describeJsonataError, renderTemplate, TemplateRenderError } from "../template/template.ts";
 import { trace } from "./explain.ts";
@@ -51,7 +51,7 @@ export class RuleExpressionError extends Error {
 
 /** One action of a firing rule, rendered or failed. */
 export type RenderedAction =
-  | { action: CompiledAction; params: Record<string, unknown> }
+  | { action: CompiledAction; params: Record<string, unknown>; notes?: string[] }
   | { action: CompiledAction; error: ActionRenderError };
 
 /**
@@ -171,7 +171,10 @@ function epochMillis(ts: unknown): number | undefined {
   return Math.floor(ms);
 }
 
-/** Renders one action of a rule for an event: its templates, then its checks on the result. */
+/**
+ * Renders one action of a rule for an event: its templates (event values encoded for where they
+ * land), then fitting to the destination's limits (noted), then its checks on the result.
+ */
 export async function renderAction(
   rule: CompiledRule,
   action: CompiledAction,
@@ -179,19 +182,29 @@ export async function renderAction(
   bindings: Record<string, unknown>,
 ): Promise<RenderedAction> {
   const where = ["do", action.index, action.type];
-  const escape = action.spec.escape?.bind(action.spec);
+  const spec = action.spec;
+  const escape = spec.escape &&
+    ((value: unknown, path: FieldPath) =>
+      spec.escape!(value, path.slice(where.length), action.written));
   try {
-    const params = await renderTemplate(action.params, event, {
-      bindings,
-      escape: escape && ((value, path) => escape(value, path.slice(where.length))),
-    }, where) as Record<string, unknown>;
-    const problem = action.spec.checkRendered?.(params);
-    return problem
-      ? {
+    const params = await renderTemplate(
+      action.params,
+      event,
+      { bindings, escape },
+      where,
+    ) as Record<
+      string,
+      unknown
+    >;
+    const notes = spec.fit?.(params) ?? [];
+    const problem = spec.checkRendered?.(params);
+    if (problem) {
+      return {
         action,
         error: new ActionRenderError(rule.name, action, `${formatFieldPath(where)}: ${problem}`),
-      }
-      : { action, params };
+      };
+    }
+    return notes.length ? { action, params, notes } : { action, params };
   } catch (e) {
     if (!(e instanceof TemplateRenderError)) throw e;
     return { action, error: new ActionRenderError(rule.name, action, e.message, e) };

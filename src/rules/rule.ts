@@ -19,6 +19,8 @@ export interface CompiledAction {
   type: string;
   /** The parameters without `retry` and `timeout`, templates precompiled. */
   params: Template;
+  /** The same parameters as written in the rule file, for the action's escaping opt-outs. */
+  written: Record<string, unknown>;
   retry: RetryOverrides;
   timeoutMs?: number;
   /** The action's declaration: secrets, escaping, rendered checks and rate keys. */

@@ -94,6 +94,8 @@ const shared: readonly ((t: DdlTypes) => string)[] = [
     at ${t.bigint} NOT NULL
   );
   `,
+  // What fitting a delivery to its destination changed (a field cut with `…`), as JSON.
+  () => `ALTER TABLE sluice_deliveries ADD COLUMN notes text;`,
 ];
 
 /** Every migration for `dialect`, in the order they apply. */

@@ -2,11 +2,14 @@
  * The `email` action: one message over SMTP through nodemailer, one pooled transport per SMTP URL.
  * `smtps://` is TLS from the first byte; `smtp://` upgrades with STARTTLS when offered, and
  * `?starttls=required` refuses to go on without it. SMTP 4xx replies and connection failures are
- * retried, 5xx replies are permanent. nodemailer's file and URL access are off.
+ * retried, 5xx replies are permanent. nodemailer's file and URL access are off. Addresses go to
+ * the mailer as parsed mailboxes with an explicit envelope, so the SMTP sender and recipients are
+ * exactly the ones counted and checked.
  */
 // @ts-types="@types/nodemailer"
 import nodemailer from "nodemailer";
 import type { Action, ActionContext, ActionOutcome } from "../action.ts";
+import { parseAddressFields } from "./address.ts";
 
 /** Defaults from the config file's `smtp` section. */
 export interface EmailActionOptions {
@@ -43,18 +46,22 @@ export class EmailAction implements Action {
     if (!from) {
       return { kind: "permanent", error: "no from on the action and no smtp.from in the config" };
     }
+    const fields = parseAddressFields({ ...params, from });
+    if (typeof fields === "string") return { kind: "permanent", error: fields };
     let transport: Transport;
     try {
       transport = this.transport(url);
     } catch (e) {
       return { kind: "permanent", error: `smtp_url: ${e instanceof Error ? e.message : e}` };
     }
+    const recipients = [...fields.to ?? [], ...fields.cc ?? [], ...fields.bcc ?? []];
     const send = transport.sendMail({
-      from,
-      to: params.to as string | string[],
-      cc: params.cc as string | string[] | undefined,
-      bcc: params.bcc as string | string[] | undefined,
-      replyTo: params.reply_to as string | undefined,
+      from: fields.from![0],
+      to: fields.to,
+      cc: fields.cc,
+      bcc: fields.bcc,
+      replyTo: fields.reply_to?.[0],
+      envelope: { from: fields.from![0].address, to: recipients.map((m) => m.address) },
       subject: String(params.subject ?? ""),
       text: params.text as string | undefined,
       html: params.html as string | undefined,

@@ -1,6 +1,7 @@
 /** Parameters of the `email` action: one message over SMTP. */
 import type { ActionSpec, ParamProblem } from "../spec.ts";
 import { checkEmailHeaders } from "./address.ts";
+import { escapeEmailValue, fitEmail } from "./escape.ts";
 
 const addresses = {
   type: ["string", "array"],
@@ -19,7 +20,8 @@ export const emailSpec: ActionSpec = {
     properties: {
       smtp_url: {
         type: "string",
-        description: "smtp:// or smtps:// URL with optional user:password@",
+        description:
+          "smtp:// or smtps:// URL with optional user:password@ (a secret; never from {{ }})",
       },
       from: { type: "string", minLength: 1 },
       to: addresses,
@@ -32,6 +34,8 @@ export const emailSpec: ActionSpec = {
     },
   },
   secretKeys: ["smtp_url"],
+  escape: escapeEmailValue,
+  fit: fitEmail,
   checkRendered: checkEmailHeaders,
   check(params) {
     const problems: ParamProblem[] = [];
@@ -39,7 +43,13 @@ export const emailSpec: ActionSpec = {
       problems.push({ path: [], message: 'email needs "text", "html" or both' });
     }
     const smtp = params.smtp_url;
-    if (typeof smtp === "string" && !smtp.includes("{{") && !/^smtps?:\/\//i.test(smtp)) {
+    if (typeof smtp === "string" && smtp.includes("{{")) {
+      problems.push({
+        path: ["smtp_url"],
+        message:
+          "smtp_url must be literal text or ${VAR}, not a {{ }} template (an event must not choose where the SMTP password goes)",
+      });
+    } else if (typeof smtp === "string" && !/^smtps?:\/\//i.test(smtp)) {
       problems.push({
         path: ["smtp_url"],
         message: "smtp_url must start with smtp:// or smtps://",

@@ -1,6 +1,7 @@
 /**
  * The `http` action: one request per attempt, `Idempotency-Key` on every one, redirects followed
- * only on the same host, the response read up to a size cap, and the outcome classified:
+ * only to the same origin (scheme, host and port: never https to http, so headers such as
+ * `Authorization` never go anywhere else or in clear text), the response read up to a size cap, and the outcome classified:
  * 2xx (or `expect_status`) ok; network errors, timeouts, 408, 425, 429 and 5xx retried; the rest
  * permanent.
  */
@@ -12,7 +13,7 @@ import { HostLimiter } from "./host_limiter.ts";
 export interface HttpActionOptions {
   /** Bytes of a response body read at most (the rest is discarded); default 64 KiB. */
   maxResponseBytes?: number;
-  /** Same-host redirects followed at most; default 5. */
+  /** Same-origin redirects followed at most; default 5. */
   maxRedirects?: number;
   /** Requests in flight to one host at once (per process); default 16. */
   maxConcurrencyPerHost?: number;
@@ -81,11 +82,15 @@ export class HttpAction implements Action {
         if (res.status >= 300 && res.status < 400 && location) {
           await res.body?.cancel();
           const next = new URL(location, url);
-          if (next.host !== url.host || !/^https?:$/.test(next.protocol)) {
+          if (next.origin !== url.origin) {
             return {
               kind: "permanent",
               status: res.status,
-              error: `HTTP ${res.status}: redirect to another host (${next.host}) not followed`,
+              error: `HTTP ${res.status}: redirect to another origin (${
+                next.protocol === "http:" || next.protocol === "https:"
+                  ? next.origin
+                  : next.protocol
+              }) not followed`,
             };
           }
           if (hop >= this.maxRedirects) {

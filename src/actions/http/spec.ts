@@ -1,5 +1,6 @@
 /** Parameters of the `http` action: one HTTP request to a partner API. */
 import type { ActionSpec, ParamProblem } from "../spec.ts";
+import { checkRenderedUrl, escapeUrlValue } from "./url.ts";
 
 /** The `http` action's declaration. */
 export const httpSpec: ActionSpec = {
@@ -17,7 +18,13 @@ export const httpSpec: ActionSpec = {
       url: {
         type: "string",
         minLength: 1,
-        description: "Absolute http(s) URL; scheme and host may not come from {{ }}",
+        description:
+          "Absolute http(s) URL; scheme and host may not come from {{ }}; each {{ }} result is percent-encoded",
+      },
+      raw_url_values: {
+        type: "boolean",
+        description:
+          "Insert {{ }} results in the url as they are, not percent-encoded (they may then add segments or a query)",
       },
       headers: {
         type: "object",
@@ -36,6 +43,8 @@ export const httpSpec: ActionSpec = {
     },
   },
   secretKeys: ["headers.authorization", "headers.x-api-key", "headers.cookie"],
+  escape: escapeUrlValue,
+  checkRendered: (params) => checkRenderedUrl(params.url),
   rateKey(params) {
     try {
       return `http:${new URL(String(params.url)).host}`;

@@ -1,5 +1,6 @@
 import { assertEquals } from "../../../test/support/assert.ts";
 import { checkUrlOrigin, httpSpec } from "./spec.ts";
+import { checkRenderedUrl, escapeUrlValue } from "./url.ts";
 
 Deno.test("checkUrlOrigin accepts templates in path and query only", () => {
   assertEquals(checkUrlOrigin("https://api.example/x/{{ id }}?q={{ q }}"), undefined);
@@ -27,4 +28,24 @@ Deno.test("http refuses json and body together", () => {
   assertEquals(httpSpec.check!({ url: "https://x.example", json: {}, body: "x" }), [
     { path: ["body"], message: 'use either "json" or "body", not both' },
   ]);
+});
+
+Deno.test("each {{ }} result in a url is one encoded path segment or query value", () => {
+  const enc = (v: string, written = {}) => escapeUrlValue(v, ["url"], written);
+  assertEquals(
+    enc("../../admin/users/delete?confirm=yes&x="),
+    "..%2F..%2Fadmin%2Fusers%2Fdelete%3Fconfirm%3Dyes%26x%3D",
+  );
+  assertEquals(enc("a\\b#frag"), "a%5Cb%23frag");
+  assertEquals(enc("\ud800x"), "%EF%BF%BDx", "a lone surrogate does not throw");
+  assertEquals(enc("a/b", { raw_url_values: true }), "a/b", "the documented opt-out");
+  assertEquals(escapeUrlValue("a/b", ["headers", "x"], {}), "a/b", "only the url is encoded");
+});
+
+Deno.test("a rendered url with a dot segment is refused; encoded values pass", () => {
+  assertEquals(checkRenderedUrl("https://x.example/api/review/..%2F..%2Fadmin"), undefined);
+  assertEquals(checkRenderedUrl("https://x.example/api/?q=..&r=."), undefined);
+  for (const bad of ["/api/review/..", "/api/%2e%2E/x", "/api/./x", "/api/.%2e", "/a\\..\\b"]) {
+    assertEquals(typeof checkRenderedUrl(`https://x.example${bad}`), "string", bad);
+  }
 });

@@ -1,7 +1,7 @@
 /**
  * Slack formatting rules: `&`, `<` and `>` in values that come from events are escaped in text
- * fields, so an event cannot inject `<!channel>`, `<@U…>` or a disguised link; and the message
- * limits Slack enforces are checked before sending.
+ * fields, so an event cannot inject `<!channel>`, `<@U…>` or a disguised link; and a message is
+ * fitted to the limits Slack enforces before sending.
  */
 import type { FieldPath } from "../../template/field_path.ts";
 
@@ -25,34 +25,74 @@ export function escapeForSlack(value: unknown, path: FieldPath): unknown {
   return value;
 }
 
-/** Slack's documented limits, checked on the rendered message. */
-export function checkSlackLimits(params: Record<string, unknown>): string | undefined {
-  const text = params.text;
-  if (text !== undefined && String(text).length > 40_000) {
-    return `text is ${String(text).length} characters; Slack's limit is 40,000`;
-  }
+/** Slack's documented limits (characters, and counts of blocks and fields). */
+export const SLACK_LIMITS = {
+  text: 40_000,
+  blocks: 50,
+  section: 3_000,
+  header: 150,
+  fields: 10,
+  field: 2_000,
+} as const;
+
+/** `text` cut to `max` characters, the last being `…` (never half a surrogate pair). */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, max - 1);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return cut + "…";
+}
+
+/**
+ * Fits a rendered message to Slack's limits in place, so a long or odd event value never stops an
+ * alert: over-long texts are cut with `…`, extra blocks and fields dropped. Returns what it did.
+ */
+export function fitSlackMessage(params: Record<string, unknown>): string[] {
+  const notes: string[] = [];
+  const cut = (owner: Record<string, unknown>, key: string, max: number, where: string) => {
+    const v = owner[key];
+    if (typeof v !== "string" || v.length <= max) return;
+    owner[key] = cutText(v, max);
+    notes.push(`${where} cut from ${v.length} to ${max} characters`);
+  };
+  cut(params, "text", SLACK_LIMITS.text, "text");
   const blocks = params.blocks;
-  if (blocks === undefined) return undefined;
-  if (!Array.isArray(blocks)) return "blocks must render to a list of blocks";
-  if (blocks.length > 50) return `${blocks.length} blocks; Slack's limit is 50`;
+  if (!Array.isArray(blocks)) return notes;
+  if (blocks.length > SLACK_LIMITS.blocks) {
+    notes.push(`${blocks.length - SLACK_LIMITS.blocks} of ${blocks.length} blocks left out`);
+    blocks.length = SLACK_LIMITS.blocks;
+  }
   for (const [i, block] of blocks.entries()) {
-    const b = block as { type?: string; text?: { text?: unknown }; fields?: { text?: unknown }[] };
-    const size = (v: unknown) => (typeof v === "string" ? v.length : 0);
-    if (b?.type === "section" && size(b.text?.text) > 3_000) {
-      return `blocks[${i}] section text is ${
-        size(b.text?.text)
-      } characters; Slack's limit is 3,000`;
+    if (block === null || typeof block !== "object") continue;
+    const b = block as Record<string, unknown>;
+    const text = b.text !== null && typeof b.text === "object"
+      ? b.text as Record<string, unknown>
+      : undefined;
+    if (text && b.type === "section") cut(text, "text", SLACK_LIMITS.section, `blocks[${i}].text`);
+    if (text && b.type === "header") cut(text, "text", SLACK_LIMITS.header, `blocks[${i}].text`);
+    if (!Array.isArray(b.fields)) continue;
+    if (b.fields.length > SLACK_LIMITS.fields) {
+      notes.push(`blocks[${i}]: ${b.fields.length - SLACK_LIMITS.fields} fields left out`);
+      b.fields.length = SLACK_LIMITS.fields;
     }
-    if (b?.type === "header" && size(b.text?.text) > 150) {
-      return `blocks[${i}] header text is ${size(b.text?.text)} characters; Slack's limit is 150`;
-    }
-    if (Array.isArray(b?.fields)) {
-      if (b.fields.length > 10) {
-        return `blocks[${i}] has ${b.fields.length} fields; Slack's limit is 10`;
+    for (const [j, field] of b.fields.entries()) {
+      if (field !== null && typeof field === "object") {
+        cut(
+          field as Record<string, unknown>,
+          "text",
+          SLACK_LIMITS.field,
+          `blocks[${i}].fields[${j}]`,
+        );
       }
-      const long = b.fields.findIndex((f) => size(f?.text) > 2_000);
-      if (long >= 0) return `blocks[${i}].fields[${long}] is over Slack's 2,000 characters`;
     }
+  }
+  return notes;
+}
+
+/** What fitting cannot mend: blocks that are not a list. */
+export function checkSlackMessage(params: Record<string, unknown>): string | undefined {
+  if (params.blocks !== undefined && !Array.isArray(params.blocks)) {
+    return "blocks must render to a list of blocks";
   }
   return undefined;
 }

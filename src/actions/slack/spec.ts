@@ -1,6 +1,6 @@
 /** Parameters of the `slack` action: an incoming webhook or `chat.postMessage`. */
 import type { ActionSpec, ParamProblem } from "../spec.ts";
-import { checkSlackLimits, escapeForSlack, fingerprint } from "./format.ts";
+import { checkSlackMessage, escapeForSlack, fingerprint, fitSlackMessage } from "./format.ts";
 
 /** The `slack` action's declaration. */
 export const slackSpec: ActionSpec = {
@@ -11,8 +11,16 @@ export const slackSpec: ActionSpec = {
     type: "object",
     additionalProperties: false,
     properties: {
-      webhook_url: { type: "string", minLength: 1, description: "Incoming webhook URL (a secret)" },
-      token: { type: "string", minLength: 1, description: "Bot token for chat.postMessage" },
+      webhook_url: {
+        type: "string",
+        minLength: 1,
+        description: "Incoming webhook URL (a secret; never from {{ }})",
+      },
+      token: {
+        type: "string",
+        minLength: 1,
+        description: "Bot token for chat.postMessage (never from {{ }})",
+      },
       channel: { type: "string", minLength: 1, description: "Channel id or name, with `token`" },
       text: {
         type: "string",
@@ -29,7 +37,8 @@ export const slackSpec: ActionSpec = {
   },
   secretKeys: ["webhook_url", "token"],
   escape: escapeForSlack,
-  checkRendered: checkSlackLimits,
+  fit: fitSlackMessage,
+  checkRendered: checkSlackMessage,
   rateKey(params) {
     if (typeof params.webhook_url === "string") {
       return `slack:hook:${fingerprint(params.webhook_url)}`;
@@ -52,6 +61,16 @@ export const slackSpec: ActionSpec = {
         path: ["channel"],
         message: '"channel" is fixed by an incoming webhook; use "token" to choose it',
       });
+    }
+    for (const key of ["webhook_url", "token"]) {
+      const v = params[key];
+      if (typeof v === "string" && v.includes("{{")) {
+        problems.push({
+          path: [key],
+          message:
+            `${key} must be literal text or \${VAR}, not a {{ }} template (an event must not choose where the message and credential go)`,
+        });
+      }
     }
     if (params.text === undefined && params.blocks === undefined) {
       problems.push({ path: [], message: 'slack needs "text", "blocks" or both' });
