@@ -150,6 +150,7 @@ export class App {
       concurrency: settings.executor.concurrency,
       leaseMs: settings.executor.leaseMs,
       secretKeys: (type) => actionSpecs.find((s) => s.name === type)?.secretKeys ?? [],
+      env: this.live.env,
       onAttempt: (d, r) => observer.attempted(d, r),
       onError: (e) => observer.executorFailed(e),
     });

@@ -5,7 +5,7 @@
 import { actionSpecs } from "../actions/catalog.ts";
 import type { AttemptRecord, Delivery } from "../delivery/model.ts";
 import type { EventRecord, EventSummary } from "../inbox/model.ts";
-import { redactParams } from "../observe/redact.ts";
+import { storedParamsView } from "../observe/redact.ts";
 
 const secretKeys = new Map(actionSpecs.map((s) => [s.name, s.secretKeys ?? []]));
 
@@ -37,7 +37,7 @@ export function deliveryView(
     status: d.status,
     mode: d.mode,
     idempotency_key: d.idempotencyKey,
-    params: d.params && redactParams(d.params, secretKeys.get(d.actionType) ?? []),
+    params: d.params && storedParamsView(d.params, d.envRefs, secretKeys.get(d.actionType) ?? []),
     attempts: d.history?.length ?? d.attempts,
     next_at: d.status === "pending" ? iso(d.nextAt) : undefined,
     last_error: d.lastError,

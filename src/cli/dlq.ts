@@ -2,7 +2,7 @@
 import { actionSpecs } from "../actions/catalog.ts";
 import type { DeadLetter, DeadLetterFilter } from "../delivery/model.ts";
 import { deadLetterIds, replay } from "../dispatch/repair.ts";
-import { redactParams } from "../observe/redact.ts";
+import { storedParamsView } from "../observe/redact.ts";
 import type { Store } from "../store/mod.ts";
 import { type Command, EXIT_FAILED, EXIT_OK, parseFlags, UsageError } from "./command.ts";
 import { auditLog, currentRules, limitOf, sinceOf, withStore } from "./store_access.ts";
@@ -122,7 +122,8 @@ function printList(dead: DeadLetter[], json: boolean) {
         rule: d.rule,
         action: { index: d.actionIndex, type: d.actionType },
         idempotency_key: d.idempotencyKey,
-        params: d.params && redactParams(d.params, secretKeys.get(d.actionType) ?? []),
+        params: d.params &&
+          storedParamsView(d.params, d.envRefs, secretKeys.get(d.actionType) ?? []),
         dead_at: iso(d.history.at(-1)?.at ?? d.nextAt),
         attempts: d.history.map((h) => ({ ...h, at: iso(h.at) })),
         last_error: d.lastError,

@@ -21,6 +21,11 @@ export interface NewDelivery {
   mode: "live" | "shadow";
   /** Rendered parameters, or null when the template failed (`renderError`). */
   params: Record<string, unknown> | null;
+  /**
+   * Whether `params` keep `${VAR}` references (resolved when sent; see `template/env_refs.ts`).
+   * Deliveries stored before references were kept have the values themselves.
+   */
+  envRefs?: boolean;
   renderError?: string;
   /** What was changed to fit the destination (e.g. a field cut with `…`), said to the operator. */
   notes?: string[];

@@ -83,7 +83,7 @@ export async function deliveriesOf(
   for (const rendered of actions) {
     const action = rendered.action;
     const params = "params" in rendered ? rendered.params : null;
-    const rateKey = params && action.spec.rateKey?.(params);
+    const rateKey = "sendable" in rendered ? action.spec.rateKey?.(rendered.sendable) : undefined;
     const interval = rateIntervals[action.type];
     deliveries.push({
       rule: rule.name,
@@ -92,6 +92,7 @@ export async function deliveriesOf(
       idempotencyKey: await idempotencyKey(keyBase, rule.name, action.index),
       mode: rule.mode,
       params,
+      ...(params ? { envRefs: true } : {}),
       renderError: "error" in rendered ? redactText(rendered.error.message) : undefined,
       ...("notes" in rendered && rendered.notes ? { notes: rendered.notes } : {}),
       retry: resolveRetryPolicy(action.retry),

@@ -6,6 +6,8 @@
  */
 import type { Action, ActionOutcome } from "../actions/action.ts";
 import { redactText, redactValues, secretValues } from "../observe/redact.ts";
+import type { EnvLookup } from "../template/env.ts";
+import { isSecretName, resolveParams } from "../template/env_refs.ts";
 import { withSpan } from "../observe/tracing.ts";
 import type { Delivery, DeliveryResult } from "../delivery/model.ts";
 import type { DeliveryQueue } from "../store/roles.ts";
@@ -27,6 +29,8 @@ export interface ExecutorOptions {
   onAttempt?: (delivery: Delivery, result: DeliveryResult) => void;
   /** The secret parameter paths of an action type, masked in recorded errors. */
   secretKeys?: (actionType: string) => readonly string[];
+  /** Where `${VAR}` references kept in deliveries are read when they are sent (rules' view). */
+  env?: EnvLookup;
   /** Called when claiming or recording fails; the loop backs off and goes on. */
   onError?: (error: unknown) => void;
 }
@@ -126,13 +130,21 @@ export class Executor {
     const signal = AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(timeoutMs)]);
     let outcome: ActionOutcome;
     const action = this.actions.get(d.actionType);
-    if (d.params === null) {
+    const sent = d.params && d.envRefs
+      ? resolveParams(d.params, this.options.env ?? (() => undefined))
+      : { params: d.params, used: [], missing: undefined };
+    if (sent.params === null) {
       outcome = { kind: "permanent", error: d.renderError ?? "no parameters" };
+    } else if (sent.missing) {
+      outcome = {
+        kind: "permanent",
+        error: `environment variable ${sent.missing} is not set (set it, then replay)`,
+      };
     } else if (!action) {
       outcome = { kind: "permanent", error: `no "${d.actionType}" action in this build` };
     } else {
       try {
-        outcome = await action.execute(d.params, {
+        outcome = await action.execute(sent.params, {
           signal,
           idempotencyKey: d.idempotencyKey,
           attempt: d.attempts + 1,
@@ -147,7 +159,10 @@ export class Executor {
       return;
     }
     if (outcome.kind !== "ok") {
-      const secrets = secretValues(d.params, this.options.secretKeys?.(d.actionType) ?? []);
+      const secrets = [
+        ...secretValues(sent.params, this.options.secretKeys?.(d.actionType) ?? []),
+        ...sent.used.filter((u) => isSecretName(u.name)).map((u) => u.value),
+      ];
       outcome = {
         ...outcome,
         error: redactText(redactValues(outcome.error, secrets)).slice(0, 500),

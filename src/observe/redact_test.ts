@@ -43,3 +43,27 @@ Deno.test("secretValues finds secret values and the parts of secret URLs a serve
   ]);
   assertEquals(redactValues("404 for /services/T1/B2/abcdef", secrets), `404 for ${REDACTED}`);
 });
+
+Deno.test("every run of 8 or more characters of a secret is masked, wherever it is echoed", () => {
+  const secrets = ["Token abcdefghijklmnopqrstuvwxyz0123", "shrt1"];
+  assertEquals(
+    redactValues("401 invalid token abcdefghij… (expected shrt1)", secrets),
+    `401 invalid token ${REDACTED}… (expected ${REDACTED})`,
+  );
+  assertEquals(
+    redactValues("got mnopqrstuvw and 0123 and Token", secrets),
+    `got ${REDACTED} and 0123 and Token`,
+    "runs under 8 characters and the scheme word are not secrets",
+  );
+  assertEquals(redactValues("no secret here at all", secrets), "no secret here at all");
+});
+
+Deno.test("masking a megabyte of text against long secrets is linear", () => {
+  const secret = "x".repeat(5_000) + "y";
+  const started = performance.now();
+  const out = redactValues("x".repeat(1_000_000), [secret]);
+  assertEquals(out, REDACTED);
+  const ms = performance.now() - started;
+  // Normal: ~150 ms. Comparing every position with every secret would take minutes.
+  if (ms > 10_000) throw new Error(`took ${ms} ms`);
+});

@@ -7,6 +7,8 @@ import type { ActionSpec } from "../actions/spec.ts";
 import { isKnownEventPattern, patternCandidates } from "../event/catalogue.ts";
 import { formatFieldPath } from "../template/field_path.ts";
 import { compileExpression, compileTemplate } from "../template/template.ts";
+import { type EnvLookup, interpolateEnv } from "../template/env.ts";
+import { keepRefs } from "../template/env_refs.ts";
 import { parseDuration } from "./duration.ts";
 import { explainTree } from "./explain.ts";
 import { checkRulePaths } from "./path_check.ts";
@@ -88,7 +90,8 @@ export function compileRule(
     const spec = entries.length === 1 ? specs.get(entries[0][0]) : undefined;
     const raw = entries[0]?.[1] ?? {};
     if (!spec || typeof raw !== "object" || Array.isArray(raw)) return;
-    actions.push(compileAction(spec, raw, index, source, problems));
+    const written = (source.writtenData() as RuleData).do?.[index]?.[spec.name] ?? raw;
+    actions.push(compileAction(spec, raw, written, index, source, problems));
   });
 
   const scope = pathScope(on);
@@ -121,6 +124,7 @@ export function compileRule(
 function compileAction(
   spec: ActionSpec,
   raw: Record<string, unknown>,
+  written: Record<string, unknown>,
   index: number,
   source: SourceFile,
   problems: Problem[],
@@ -134,17 +138,26 @@ function compileAction(
     const where = [...base, ...p.path];
     problems.push(source.problemAt(where, `${formatFieldPath(where)}: ${p.message}`));
   }
-  const { template, problems: templateProblems } = compileTemplate(params, base);
+  // Problems are found (and located) in the resolved text; what runs is compiled from the text as
+  // written, so `${VAR}` references stay in rendered parameters until a delivery is sent.
+  const { problems: templateProblems } = compileTemplate(params, base);
   for (const p of templateProblems) {
     problems.push(
       source.problemInString(p.path, p.index, `${formatFieldPath(p.path)}: ${p.message}`),
     );
   }
+  const env: EnvLookup = source.env ?? (() => undefined);
+  const { retry: _r, timeout: _t, ...writtenParams } = written;
+  const { template } = compileTemplate(writtenParams, base, {
+    text: keepRefs,
+    expr: (text) => interpolateEnv(text, env).value,
+  });
   return {
     index,
     type: spec.name,
     params: template,
     written: params,
+    env,
     retry: retryOverrides(retry),
     timeoutMs: typeof timeout === "string" ? parseDuration(timeout) : undefined,
     spec,

@@ -6,6 +6,7 @@
 import type { RuleDecision } from "../delivery/decision.ts";
 import type { Envelope, StreamEvent } from "../event/envelope.ts";
 import { redactParams } from "../observe/redact.ts";
+import { resolveParams } from "../template/env_refs.ts";
 import { evaluateEvent } from "./evaluate.ts";
 import type { RuleSet } from "./rule_set.ts";
 
@@ -43,7 +44,12 @@ export async function dryRun(
         index: a.action.index,
         type: a.action.type,
         ...("params" in a
-          ? { params: redactParams(a.params, a.action.spec.secretKeys ?? []) }
+          ? {
+            params: redactParams(
+              resolveParams(a.params, a.action.env, "display").params,
+              a.action.spec.secretKeys ?? [],
+            ),
+          }
           : { error: a.error.message }),
       })),
     })),

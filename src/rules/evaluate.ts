@@ -8,6 +8,7 @@ import { eventTimeMs } from "../event/event_age.ts";
 import { type FieldPath, formatFieldPath } from "../template/field_path.ts";
 import type { RuleDecision } from "../delivery/decision.ts";
 import { describeJsonataError, renderTemplate, TemplateRenderError } from "../template/template.ts";
+import { escapeRefsDeep, resolveParams } from "../template/env_refs.ts";
 import { trace } from "./explain.ts";
 import type { CompiledAction, CompiledRule } from "./rule.ts";
 import type { RuleSet } from "./rule_set.ts";
@@ -51,7 +52,14 @@ export class RuleExpressionError extends Error {
 
 /** One action of a firing rule, rendered or failed. */
 export type RenderedAction =
-  | { action: CompiledAction; params: Record<string, unknown>; notes?: string[] }
+  | {
+    action: CompiledAction;
+    /** What the store keeps: `${VAR}` references unresolved, values from events escaped. */
+    params: Record<string, unknown>;
+    /** What would be sent: references resolved (for checks, rate keys, `match` and `test`). */
+    sendable: Record<string, unknown>;
+    notes?: string[];
+  }
   | { action: CompiledAction; error: ActionRenderError };
 
 /**
@@ -173,7 +181,8 @@ function epochMillis(ts: unknown): number | undefined {
 
 /**
  * Renders one action of a rule for an event: its templates (event values encoded for where they
- * land), then fitting to the destination's limits (noted), then its checks on the result.
+ * land, and unable to write a `${VAR}` reference), then fitting to the destination's limits
+ * (noted), then its checks on what would be sent.
  */
 export async function renderAction(
   rule: CompiledRule,
@@ -183,9 +192,14 @@ export async function renderAction(
 ): Promise<RenderedAction> {
   const where = ["do", action.index, action.type];
   const spec = action.spec;
-  const escape = spec.escape &&
-    ((value: unknown, path: FieldPath) =>
-      spec.escape!(value, path.slice(where.length), action.written));
+  const escape = (value: unknown, path: FieldPath) =>
+    escapeRefsDeep(
+      spec.escape ? spec.escape(value, path.slice(where.length), action.written) : value,
+    );
+  const failed = (message: string, cause?: unknown) => ({
+    action,
+    error: new ActionRenderError(rule.name, action, message, cause),
+  });
   try {
     const params = await renderTemplate(
       action.params,
@@ -197,17 +211,18 @@ export async function renderAction(
       unknown
     >;
     const notes = spec.fit?.(params) ?? [];
-    const problem = spec.checkRendered?.(params);
-    if (problem) {
-      return {
-        action,
-        error: new ActionRenderError(rule.name, action, `${formatFieldPath(where)}: ${problem}`),
-      };
+    const sendable = resolveParams(params, action.env);
+    if (sendable.missing) {
+      return failed(
+        `${formatFieldPath(where)}: environment variable ${sendable.missing} is not set`,
+      );
     }
-    return notes.length ? { action, params, notes } : { action, params };
+    const problem = spec.checkRendered?.(sendable.params);
+    if (problem) return failed(`${formatFieldPath(where)}: ${problem}`);
+    return { action, params, sendable: sendable.params, ...(notes.length ? { notes } : {}) };
   } catch (e) {
     if (!(e instanceof TemplateRenderError)) throw e;
-    return { action, error: new ActionRenderError(rule.name, action, e.message, e) };
+    return failed(e.message, e);
   }
 }
 

@@ -41,7 +41,8 @@ export class LiveRules {
     private readonly dir: string,
     private readonly store: RuleSets,
     private readonly observer: RulesObserver,
-    private readonly env?: EnvLookup,
+    /** Where rules read `${VAR}`: at load, and when their deliveries are sent. */
+    readonly env?: EnvLookup,
     private readonly now: () => number = Date.now,
   ) {}
 

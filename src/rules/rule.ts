@@ -1,5 +1,6 @@
 /** A rule as the runtime uses it: validated, with every expression compiled once. */
 import type { ActionSpec } from "../actions/spec.ts";
+import type { EnvLookup } from "../template/env.ts";
 import type { Expression, Template } from "../template/template.ts";
 import type { ExplainNode } from "./explain.ts";
 
@@ -21,6 +22,8 @@ export interface CompiledAction {
   params: Template;
   /** The same parameters as written in the rule file, for the action's escaping opt-outs. */
   written: Record<string, unknown>;
+  /** Where `${VAR}` references in rendered parameters are read (checks, `match`, `test`). */
+  env: EnvLookup;
   retry: RetryOverrides;
   timeoutMs?: number;
   /** The action's declaration: secrets, escaping, rendered checks and rate keys. */

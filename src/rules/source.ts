@@ -54,8 +54,14 @@ export class SourceFile {
     return { source, problems, usable };
   }
 
+  /** The environment `${VAR}` was last read from. */
+  env?: EnvLookup;
+  private written?: unknown;
+
   /** Replaces `${VAR}` in every string scalar; unresolved references become problems. */
   interpolateEnv(env: EnvLookup): Problem[] {
+    this.env = env;
+    this.written = undefined;
     const problems: Problem[] = [];
     visit(this.doc, {
       Scalar: (_key, node) => {
@@ -76,6 +82,30 @@ export class SourceFile {
   /** The plain data of the document. */
   toData(): unknown {
     return this.doc.toJS({ maxAliasCount: 100 });
+  }
+
+  /**
+   * The plain data as written: strings that `${VAR}` resolved to text keep their references (so
+   * action parameters can keep them in the store); values they typed (numbers) stay resolved.
+   */
+  writtenData(): unknown {
+    if (this.written !== undefined) return this.written;
+    const swapped: [Scalar, unknown][] = [];
+    visit(this.doc, {
+      Scalar: (_key, node) => {
+        const original = this.originals.get(node);
+        if (original && typeof node.value === "string") {
+          swapped.push([node, node.value]);
+          node.value = original.text;
+        }
+      },
+    });
+    try {
+      this.written = this.toData();
+    } finally {
+      for (const [node, value] of swapped) node.value = value;
+    }
+    return this.written;
   }
 
   /** A problem at the key (`"key"`) or value (`"value"`) of `path`, or the nearest parent found. */

@@ -68,13 +68,15 @@ export function compareActions(
   expected.forEach((want, i) => {
     const [type, params] = Object.entries(want)[0];
     const candidates = rendered.slice(next).filter((r) => r.action.type === type);
-    const hit = candidates.find((r) => "params" in r && subsetDiff(params, r.params).length === 0);
+    const hit = candidates.find((r) =>
+      "sendable" in r && subsetDiff(params, r.sendable).length === 0
+    );
     if (hit) {
       next = rendered.indexOf(hit) + 1;
       return;
     }
-    const closest = candidates.find((r) => "params" in r);
-    if (!closest || !("params" in closest)) {
+    const closest = candidates.find((r) => "sendable" in r);
+    if (!closest || !("sendable" in closest)) {
       failures.push(`actions[${i}]: no ${type} action was rendered after the previous match`);
       return;
     }
@@ -84,7 +86,7 @@ export function compareActions(
         : isSecretPath(path.slice(1), closest.action.spec.secretKeys ?? [])
         ? REDACTED
         : JSON.stringify(v);
-    const lines = subsetDiff(params, closest.params, [type], show);
+    const lines = subsetDiff(params, closest.sendable, [type], show);
     failures.push(...lines.map((l) => `actions[${i}].${l}`));
   });
   return failures;

@@ -52,7 +52,8 @@ export async function replayDeadLetters(
         `UPDATE sluice_deliveries SET status = $1, attempts = $2, next_at = $3, first_at = $4,
            lease_owner = NULL, lease_until = 0, claims = 0, updated_at = $5,
            params = COALESCE($6, params), render_error = CASE WHEN $6 IS NULL THEN render_error END,
-           notes = CASE WHEN $6 IS NULL THEN notes ELSE $8 END
+           notes = CASE WHEN $6 IS NULL THEN notes ELSE $8 END,
+           env_refs = CASE WHEN $6 IS NULL THEN env_refs ELSE 1 END
          WHERE id = $7 AND status = 'dead' RETURNING id`,
         [
           s.status,

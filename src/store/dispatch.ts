@@ -38,6 +38,7 @@ const DELIVERY_COLUMNS: readonly Column[] = [
   ["params", "text"],
   ["render_error", "text"],
   ["notes", "text"],
+  ["env_refs", "int"],
   ["retry", "text"],
   ["timeout_ms", "int"],
   ["rate_key", "text"],
@@ -182,6 +183,7 @@ export function deliveryRow(eventId: string, n: NewDelivery, now: number): Recor
     params: n.params === null ? null : JSON.stringify(n.params),
     render_error: n.renderError ?? null,
     notes: n.notes?.length ? JSON.stringify(n.notes) : null,
+    env_refs: n.envRefs ? 1 : 0,
     retry: JSON.stringify(n.retry),
     timeout_ms: n.timeoutMs,
     rate_key: n.rate?.key ?? null,
@@ -211,7 +213,7 @@ export async function insertDeliveries(
   if (rows.length === 0) return new Set();
   const conflict = revive
     ? `DO UPDATE SET params = excluded.params, render_error = excluded.render_error,
-         notes = excluded.notes,
+         notes = excluded.notes, env_refs = excluded.env_refs,
          status = excluded.status, attempts = 0, next_at = excluded.next_at,
          first_at = excluded.first_at, last_error = excluded.last_error, lease_owner = NULL,
          lease_until = 0, claims = 0, updated_at = excluded.updated_at

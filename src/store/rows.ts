@@ -27,6 +27,7 @@ export function deliveryFromRow(r: Row): Delivery {
     mode: r.mode as "live" | "shadow",
     params: r.params === null ? null : JSON.parse(r.params as string),
     renderError: (r.render_error as string | null) ?? undefined,
+    ...(Number(r.env_refs) === 1 ? { envRefs: true } : {}),
     ...(r.notes ? { notes: JSON.parse(r.notes as string) as string[] } : {}),
     retry: JSON.parse(r.retry as string),
     timeoutMs: r.timeout_ms as number,

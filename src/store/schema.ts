@@ -96,6 +96,8 @@ const shared: readonly ((t: DdlTypes) => string)[] = [
   `,
   // What fitting a delivery to its destination changed (a field cut with `…`), as JSON.
   () => `ALTER TABLE sluice_deliveries ADD COLUMN notes text;`,
+  // Parameters keep `${VAR}` references (1) instead of the values, which never reach the store.
+  () => `ALTER TABLE sluice_deliveries ADD COLUMN env_refs integer NOT NULL DEFAULT 0;`,
 ];
 
 /** Every migration for `dialect`, in the order they apply. */

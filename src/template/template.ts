@@ -81,61 +81,83 @@ function withFastPath(expr: ReturnType<typeof jsonata>): Expression {
   };
 }
 
+/**
+ * How a template's strings are taken: `text` maps the literal text around `{{ }}` (e.g. to keep
+ * `${VAR}` references), `expr` maps each expression's source (e.g. to resolve them).
+ */
+export interface CompileOptions {
+  text?: (text: string) => string;
+  expr?: (source: string) => string;
+}
+
 /** Compiles every `{{ }}` in a value tree (strings, lists and mappings, any depth). */
 export function compileTemplate(
   value: unknown,
   path: FieldPath = [],
+  options: CompileOptions = {},
 ): { template: Template; problems: TemplateProblem[] } {
   const problems: TemplateProblem[] = [];
-  const template = compileNode(value, path, problems);
+  const template = compileNode(value, path, problems, options);
   return { template, problems };
 }
 
-function compileNode(value: unknown, path: FieldPath, problems: TemplateProblem[]): Template {
-  if (typeof value === "string") return compileString(value, path, problems);
+function compileNode(
+  value: unknown,
+  path: FieldPath,
+  problems: TemplateProblem[],
+  options: CompileOptions,
+): Template {
+  if (typeof value === "string") return compileString(value, path, problems, options);
+  const literal = (t: Template) => (t as { value: unknown }).value;
   if (Array.isArray(value)) {
-    const items = value.map((v, i) => compileNode(v, [...path, i], problems));
-    return items.every((t) => t.kind === "literal") ? { kind: "literal", value } : {
-      kind: "array",
-      items,
-    };
+    const items = value.map((v, i) => compileNode(v, [...path, i], problems, options));
+    return items.every((t) => t.kind === "literal")
+      ? { kind: "literal", value: items.map(literal) }
+      : { kind: "array", items };
   }
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value).map(([k, v]): [string, Template] => [
       k,
-      compileNode(v, [...path, k], problems),
+      compileNode(v, [...path, k], problems, options),
     ]);
-    return entries.every(([, t]) => t.kind === "literal") ? { kind: "literal", value } : {
-      kind: "object",
-      entries,
-    };
+    return entries.every(([, t]) => t.kind === "literal")
+      ? { kind: "literal", value: Object.fromEntries(entries.map(([k, t]) => [k, literal(t)])) }
+      : { kind: "object", entries };
   }
   return { kind: "literal", value };
 }
 
-function compileString(text: string, path: FieldPath, problems: TemplateProblem[]): Template {
+function compileString(
+  text: string,
+  path: FieldPath,
+  problems: TemplateProblem[],
+  options: CompileOptions,
+): Template {
   let parts;
   try {
     parts = splitTemplate(text);
   } catch (e) {
     if (!(e instanceof TemplateSyntaxError)) throw e;
     problems.push({ path, index: e.index, message: e.message });
-    return { kind: "literal", value: text };
+    return { kind: "literal", value: options.text ? options.text(text) : text };
   }
   const pieces: Piece[] = [];
   for (const part of parts) {
     if (part.kind === "text") {
-      pieces.push(part.text);
+      pieces.push(options.text ? options.text(part.text) : part.text);
       continue;
     }
-    const compiled = compileExpression(part.source);
-    if ("expr" in compiled) pieces.push({ expr: compiled.expr, source: part.source });
+    const source = options.expr ? options.expr(part.source) : part.source;
+    const compiled = compileExpression(source);
+    if ("expr" in compiled) pieces.push({ expr: compiled.expr, source });
     else problems.push({ path, index: part.offset + compiled.index, message: compiled.message });
   }
   if (pieces.length === 1 && typeof pieces[0] === "object") {
     return { kind: "expr", ...pieces[0] };
   }
-  if (pieces.every((p) => typeof p === "string")) return { kind: "literal", value: text };
+  if (pieces.every((p) => typeof p === "string")) {
+    return { kind: "literal", value: (pieces as string[]).join("") };
+  }
   return { kind: "concat", pieces };
 }
 

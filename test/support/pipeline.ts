@@ -59,6 +59,7 @@ export async function startPipeline(
     random: () => 0.5,
     idleMs: 10,
     secretKeys: (type) => actionSpecs.find((s) => s.name === type)?.secretKeys ?? [],
+    env: (name) => env[name],
     onAttempt: (delivery, result) => attempts.push({ delivery, result }),
   });
   executor.start();
