@@ -23,7 +23,13 @@ const EVENTS = [
   ["feeds.activity.reaction.added.json", "a like (no rule cares)"],
 ];
 
-const slack = startSink();
+// Slack: incoming webhooks answer "ok"; the Web API (chat.postMessage) answers with each message's ts.
+let posted = 0;
+const slack = startSink((req) =>
+  req.path.startsWith("/api/")
+    ? Response.json({ ok: true, ts: `1767000000.${String(++posted).padStart(6, "0")}` })
+    : new Response("ok")
+);
 const api = startSink(() => Response.json({ case: "opened" }, { status: 201 }));
 const smtp = await startSmtp();
 const dir = await Deno.makeTempDir({ prefix: "sluice-demo-" });
@@ -35,6 +41,9 @@ const env: Record<string, string> = {
   SLACK_MODERATION_WEBHOOK: `${slack.url}/services/DEMO/WEBHOOK`,
   REVIEW_API_URL: api.url,
   SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+  // Flag digests after 1 s, then at most every 2 s (the shipped rule: 30 s and 5 min).
+  FLAG_DIGEST_WAIT: "1s",
+  FLAG_DIGEST_INTERVAL: "2s",
 };
 const lookup = (name: string) => env[name] ?? Deno.env.get(name);
 const records: Record<string, unknown>[] = [];
@@ -43,13 +52,12 @@ const log = new Logger("debug", (line) => {
   records.push(record);
   if (values.serve) report(record);
 });
+await Deno.writeTextFile(`${dir}/sluice.yaml`, `slack: { api_url: "${slack.url}/api" }\n`);
 const settings = await loadSettings({
-  file: `${dir}/none.yaml`,
+  file: `${dir}/sluice.yaml`,
   rulesDir: `${root}rules`,
   env: lookup,
-}).catch(
-  () => loadSettings({ rulesDir: `${root}rules`, env: lookup }),
-);
+});
 const app = await App.start(settings, { log, env: lookup });
 
 console.log(`sluice demo: rules from rules/, embedded store ${dir}/sluice.db`);
@@ -60,9 +68,13 @@ console.log(
   `  stand-ins         Slack ${slack.url}, review API ${api.url}, SMTP 127.0.0.1:${smtp.port}\n`,
 );
 
-for (const [file, what] of EVENTS) {
-  // Fresh created_at, as Stream would send: the samples' old dates are refused as replays.
-  const body = freshen(file, await Deno.readFile(`${root}examples/events/${file}`), new Date());
+/** Signs and posts one event as Stream does, with a fresh created_at (old ones are refused). */
+async function post(file: string, what: string, bytes?: Uint8Array) {
+  const body = freshen(
+    file,
+    bytes ?? await Deno.readFile(`${root}examples/events/${file}`),
+    new Date(),
+  );
   const res = await fetch(`${app.url}/webhooks/stream`, {
     method: "POST",
     headers: {
@@ -74,6 +86,37 @@ for (const [file, what] of EVENTS) {
     body,
   });
   console.log(`→ ${what}: POST ${file} → ${res.status} ${await res.text()}`);
+}
+
+for (const [file, what] of EVENTS) await post(file, what);
+
+/** The sample like, turned into the n-th flag on the activity. */
+async function flag(n: number): Promise<Uint8Array> {
+  const file = "feeds.activity.reaction.added.json";
+  const event = JSON.parse(await Deno.readTextFile(`${root}examples/events/${file}`));
+  event.reaction.type = "flag";
+  event.reaction.user.id = `flagger-${n}`;
+  event.activity.reaction_groups.flag = { count: n };
+  return new TextEncoder().encode(JSON.stringify(event));
+}
+
+/** Waits until the Slack stand-in has `count` Web API messages (or 15 s pass). */
+async function webApiMessages(count: number) {
+  const deadline = Date.now() + 15_000;
+  while (
+    slack.requests.filter((r) => r.path.startsWith("/api/")).length < count &&
+    Date.now() < deadline
+  ) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+if (!values.serve) {
+  // A flag wave on one activity: flags 3–5 become one digest in the channel; 6–7 a reply to it.
+  for (const n of [3, 4, 5]) await post("flag", `flag #${n} on Alice's post`, await flag(n));
+  await webApiMessages(1);
+  for (const n of [6, 7]) await post("flag", `flag #${n} on Alice's post`, await flag(n));
+  await webApiMessages(2);
 }
 
 function report(r: Record<string, unknown>) {
@@ -96,7 +139,7 @@ if (values.serve) {
   await new Promise<void>((resolve) => Deno.addSignalListener("SIGINT", resolve));
 } else {
   const deadline = Date.now() + 15_000;
-  const expected = 4; // 2 Slack messages, 1 API call, 1 email
+  const expected = 6; // 2 Slack webhook messages, 2 flag digests, 1 API call, 1 email
   while (
     slack.requests.length + api.requests.length + smtp.messages.length < expected &&
     Date.now() < deadline
@@ -113,7 +156,12 @@ if (values.serve) {
 console.log("\nWhat the stand-ins received:");
 for (const r of slack.requests) {
   const m = JSON.parse(r.body);
-  console.log(`  Slack  ← ${m.text}${m.blocks ? `  [+ ${m.blocks.length} Block Kit blocks]` : ""}`);
+  const where = m.channel
+    ? m.thread_ts ? ` (${m.channel}, reply in thread ${m.thread_ts})` : ` (${m.channel})`
+    : "";
+  console.log(
+    `  Slack  ← ${m.text}${m.blocks ? `  [+ ${m.blocks.length} Block Kit blocks]` : ""}${where}`,
+  );
 }
 for (const r of api.requests) {
   console.log(
@@ -136,4 +184,4 @@ await slack.close();
 await api.close();
 await smtp.close();
 await Deno.remove(dir, { recursive: true });
-Deno.exit(total >= 4 ? 0 : 1);
+Deno.exit(total >= 6 ? 0 : 1);

@@ -138,7 +138,7 @@ export class App {
     const owner = `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
     const actions = createActions({
       http: { maxConcurrencyPerHost: settings.http.maxConcurrencyPerHost },
-      slack: { apiUrl: settings.slack.apiUrl },
+      slack: { apiUrl: settings.slack.apiUrl, threads: store },
       email: {
         defaultUrl: settings.smtp?.url,
         defaultFrom: settings.smtp?.from,

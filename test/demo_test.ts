@@ -2,7 +2,7 @@
 import { assertEquals, assertIncludes } from "./support/assert.ts";
 import { projectRoot } from "./support/cli.ts";
 
-Deno.test("deno task demo shows rules firing into the Slack, API and SMTP stand-ins", async () => {
+Deno.test("deno task demo shows rules firing into the Slack, API and SMTP stand-ins, a digest and a thread reply", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["task", "-q", "demo"],
     cwd: projectRoot,
@@ -16,5 +16,12 @@ Deno.test("deno task demo shows rules firing into the Slack, API and SMTP stand-
   assertIncludes(text, "Slack  ← :no_entry: *Mallory Spam* was banned by Carol Nguyen");
   assertIncludes(text, "API    ← POST /api/review");
   assertIncludes(text, 'Email  ← to trust-safety@example.com: "User mallory banned by carol"');
-  assertIncludes(text, "4 deliveries reached the stand-ins");
+  assertIncludes(text, "3 new flag(s) on activity 6f1c2b7e-5d4a-4c3b-9e21-6a7f0d9b3c12");
+  assertIncludes(
+    text,
+    'newest by flagger-5: "Shipped the new onboarding flow today — feedback welcome!" (C0MODERATION)',
+  );
+  assertIncludes(text, "2 new flag(s) on activity");
+  assertIncludes(text, "(C0MODERATION, reply in thread 1767000000.000001)");
+  assertIncludes(text, "6 deliveries reached the stand-ins");
 });

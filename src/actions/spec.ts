@@ -27,6 +27,8 @@ export interface ActionSpec {
    * (so one run reports everything), and must check the types of what they read.
    */
   check?(params: Record<string, unknown>): ParamProblem[];
+  /** Parameters written as JSONata expressions (like `if`), not as text with `{{ }}`. */
+  expressions?: readonly string[];
   /** Keys whose values are secrets: masked in `match`, `test`, logs and dead letters. */
   secretKeys?: readonly string[];
   /**

@@ -140,15 +140,29 @@ function compileAction(
   }
   // Problems are found (and located) in the resolved text; what runs is compiled from the text as
   // written, so `${VAR}` references stay in rendered parameters until a delivery is sent.
-  const { problems: templateProblems } = compileTemplate(params, base);
+  // Expression parameters (Slack's `thread`) render as one `{{ }}` keeping the value's type.
+  const expressionKeys: readonly unknown[] = spec.expressions ?? [];
+  const asTemplates = (p: Record<string, unknown>) =>
+    Object.fromEntries(
+      Object.entries(p).map((
+        [k, v],
+      ) => [k, expressionKeys.includes(k) && typeof v === "string" ? `{{ ${v} }}` : v]),
+    );
+  const { problems: templateProblems } = compileTemplate(asTemplates(params), base);
   for (const p of templateProblems) {
+    const inExpression = p.path.length === base.length + 1 &&
+      expressionKeys.includes(p.path.at(-1));
     problems.push(
-      source.problemInString(p.path, p.index, `${formatFieldPath(p.path)}: ${p.message}`),
+      source.problemInString(
+        p.path,
+        inExpression ? Math.max(0, p.index - 3) : p.index,
+        `${formatFieldPath(p.path)}: ${p.message}`,
+      ),
     );
   }
   const env: EnvLookup = source.env ?? (() => undefined);
   const { retry: _r, timeout: _t, ...writtenParams } = written;
-  const { template } = compileTemplate(writtenParams, base, {
+  const { template } = compileTemplate(asTemplates(writtenParams), base, {
     text: keepRefs,
     expr: (text) => interpolateEnv(text, env).value,
   });

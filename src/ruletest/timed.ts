@@ -13,6 +13,7 @@ import { isSecretPath, REDACTED } from "../observe/redact.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
 import { openStore, type Store } from "../store/mod.ts";
 import type { FieldPath } from "../template/field_path.ts";
+import { resolveParams } from "../template/env_refs.ts";
 import { subsetDiff } from "./subset_diff.ts";
 import type { Expectation, Step } from "./test_file.ts";
 
@@ -78,7 +79,7 @@ export async function runTimedCase(
     // Let every open group send what it has and close.
     await advanceTo(Number.MAX_SAFE_INTEGER / 2);
     const deliveries = await store.listDeliveries({ limit: 100_000 });
-    failures.push(...compareDeliveries(expect.deliveries ?? {}, deliveries));
+    failures.push(...compareDeliveries(expect.deliveries ?? {}, deliveries, rules));
     return failures;
   } finally {
     await store.close();
@@ -93,6 +94,7 @@ async function nextDue(store: Store): Promise<number | undefined> {
 function compareDeliveries(
   expected: Record<string, number | Record<string, unknown>[]>,
   deliveries: readonly DeliveryRecord[],
+  rules: RuleSet,
 ): string[] {
   const failures: string[] = [];
   for (const [rule, want] of Object.entries(expected)) {
@@ -122,9 +124,20 @@ function compareDeliveries(
           ? REDACTED
           : JSON.stringify(v);
       failures.push(
-        ...subsetDiff(params, d.params, [type], show).map((l) => `deliveries.${rule}[${i}].${l}`),
+        ...subsetDiff(params, sendable(d, rules), [type], show).map((l) =>
+          `deliveries.${rule}[${i}].${l}`
+        ),
       );
     });
   }
   return failures;
+}
+
+/** A stored delivery's parameters as they would be sent: its rule's `${VAR}` references read. */
+function sendable(d: DeliveryRecord, rules: RuleSet): Record<string, unknown> {
+  const action = rules.rules.find((r) => r.name === d.rule)?.actions.find((a) =>
+    a.index === d.actionIndex
+  );
+  if (!d.params || !d.envRefs || !action) return d.params ?? {};
+  return resolveParams(d.params, action.env).params;
 }

@@ -146,12 +146,15 @@ Deno.test({
         );
 
         const api = sink.requests.filter((r) => r.path.startsWith("/api/"));
-        assertEquals(api.map((r) => r.path), [
-          "/api/review/..%2F..%2Fadmin%2Fusers%2Fdelete%3Fconfirm%3Dyes%26x%3D?by=a%26b%3Dc",
-          "/api/review/%252e%252e%252fadmin?by=a%26b%3Dc",
-          "/api/review/..%5C..%5Cadmin?by=a%26b%3Dc",
-          "/api/review/x%23frag%3Fy%3D1?by=a%26b%3Dc",
-        ]);
+        assertEquals(
+          api.map((r) => r.path).sort(),
+          [
+            "/api/review/..%2F..%2Fadmin%2Fusers%2Fdelete%3Fconfirm%3Dyes%26x%3D?by=a%26b%3Dc",
+            "/api/review/%252e%252e%252fadmin?by=a%26b%3Dc",
+            "/api/review/..%5C..%5Cadmin?by=a%26b%3Dc",
+            "/api/review/x%23frag%3Fy%3D1?by=a%26b%3Dc",
+          ].sort(),
+        );
         assertOk(!sink.requests.some((r) => r.path.includes("/admin/")), "nothing reached /admin");
         const rows = deliveries(dir);
         const dotDot = rows.filter((d) => d.rule === "review" && d.status === "dead");

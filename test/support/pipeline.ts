@@ -51,7 +51,7 @@ export async function startPipeline(
   const actions = createActions({
     ...options.actions,
     http: { now: clock.now, ...options.actions?.http },
-    slack: { now: clock.now, ...options.actions?.slack },
+    slack: { now: clock.now, threads: store, ...options.actions?.slack },
   });
   const executor = new Executor(store, actions, {
     owner: "test",

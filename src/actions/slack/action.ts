@@ -6,17 +6,21 @@
  */
 import type { Action, ActionContext, ActionOutcome } from "../action.ts";
 import { parseRetryAfter } from "../retry_after.ts";
+import { KeyedLock, type ThreadBook, threadKey } from "./thread.ts";
 
-/** Where the Web API lives; configurable for Slack GovSlack or a proxy. */
+/** Where the Web API lives (configurable for GovSlack or a proxy), and where threads are kept. */
 export interface SlackActionOptions {
   apiUrl?: string;
   now?: () => number;
+  /** Thread starts for `thread:`; without it, `thread` is ignored and messages go to the channel. */
+  threads?: ThreadBook;
 }
 
 const MESSAGE_KEYS = [
   "text",
   "blocks",
   "thread_ts",
+  "reply_broadcast",
   "username",
   "icon_emoji",
   "icon_url",
@@ -29,13 +33,46 @@ export class SlackAction implements Action {
   readonly name = "slack";
   private readonly apiUrl: string;
   private readonly now: () => number;
+  private readonly threads?: ThreadBook;
+  private readonly threadLock = new KeyedLock();
 
   constructor(options: SlackActionOptions = {}) {
     this.apiUrl = (options.apiUrl ?? "https://slack.com/api").replace(/\/$/, "");
     this.now = options.now ?? Date.now;
+    this.threads = options.threads;
   }
 
   async execute(params: Record<string, unknown>, ctx: ActionContext): Promise<ActionOutcome> {
+    const threads = this.threads;
+    if (params.thread === undefined || params.thread === null || !threads || params.thread_ts) {
+      const { ts: _ts, ...outcome } = await this.send(params, ctx);
+      return outcome as ActionOutcome;
+    }
+    const key = await threadKey(
+      String(params.token),
+      String(params.channel),
+      typeof params.thread === "string" ? params.thread : JSON.stringify(params.thread),
+    );
+    return await this.threadLock.run(key, async () => {
+      const ts = await threads.getThread(key);
+      const { ts: posted, ...outcome } = await this.send(
+        ts ? { ...params, thread_ts: ts } : { ...params, reply_broadcast: undefined },
+        ctx,
+      ) as ActionOutcome & { ts?: string };
+      if (outcome.kind === "ok" && !ts && posted) {
+        // The message is out: failing to keep its ts must not make it be sent again; the next
+        // message of the key then starts a new thread.
+        await threads.setThread(key, posted).catch(() => undefined);
+      }
+      return outcome as ActionOutcome;
+    });
+  }
+
+  /** One post; a Web API success carries the message's `ts`. */
+  private async send(
+    params: Record<string, unknown>,
+    ctx: ActionContext,
+  ): Promise<ActionOutcome & { ts?: string }> {
     const message: Record<string, unknown> = {};
     for (const key of MESSAGE_KEYS) if (params[key] !== undefined) message[key] = params[key];
     if (message.text !== undefined) message.text = String(message.text);
@@ -78,7 +115,7 @@ export class SlackAction implements Action {
         error: `Slack webhook answered ${status}${code ? ` ${code}` : ""}`,
       };
     }
-    let body: { ok?: boolean; error?: string };
+    let body: { ok?: boolean; error?: string; ts?: unknown };
     try {
       body = JSON.parse(text);
     } catch {
@@ -88,7 +125,9 @@ export class SlackAction implements Action {
         error: `chat.postMessage answered ${status} without JSON`,
       };
     }
-    if (body.ok === true) return { kind: "ok", status };
+    if (body.ok === true) {
+      return { kind: "ok", status, ...(typeof body.ts === "string" ? { ts: body.ts } : {}) };
+    }
     const error = String(body.error ?? "unknown_error");
     if (error === "ratelimited" || error === "rate_limited") {
       return { kind: "retry", status, retryAfterMs, error: `chat.postMessage: ${error}` };

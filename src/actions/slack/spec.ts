@@ -28,6 +28,16 @@ export const slackSpec: ActionSpec = {
       },
       blocks: { type: ["array", "string"], description: "Block Kit blocks" },
       thread_ts: { type: "string", description: "Reply in this thread" },
+      thread: {
+        type: "string",
+        minLength: 1,
+        description:
+          "JSONata: messages whose key renders the same go to one thread (token + channel only)",
+      },
+      reply_broadcast: {
+        type: "boolean",
+        description: "Thread replies are also shown in the channel",
+      },
       username: { type: "string" },
       icon_emoji: { type: "string" },
       icon_url: { type: "string" },
@@ -35,6 +45,7 @@ export const slackSpec: ActionSpec = {
       unfurl_media: { type: "boolean" },
     },
   },
+  expressions: ["thread"],
   secretKeys: ["webhook_url", "token"],
   escape: escapeForSlack,
   fit: fitSlackMessage,
@@ -71,6 +82,13 @@ export const slackSpec: ActionSpec = {
             `${key} must be literal text or \${VAR}, not a {{ }} template (an event must not choose where the message and credential go)`,
         });
       }
+    }
+    if (params.thread !== undefined && hasWebhook) {
+      problems.push({
+        path: ["thread"],
+        message:
+          '"thread" needs "token" and "channel" (an incoming webhook does not say which message it posted)',
+      });
     }
     if (params.text === undefined && params.blocks === undefined) {
       problems.push({ path: [], message: 'slack needs "text", "blocks" or both' });
