@@ -163,6 +163,7 @@ function describe(v: ReturnType<typeof eventView>): string {
     const what = r.fired ? `fired${r.mode === "shadow" ? " (shadow)" : ""}` : r.reason;
     out.push(`  ${r.rule}: ${what}${r.error ? `: ${r.error}` : ""}`);
     if (r.trace) out.push(...traceLines(r.trace, "    "));
+    for (const m of r.missing ?? []) out.push(`    left out: ${m}`);
   }
   for (const t of v.decision?.throttled ?? []) out.push(`  ${t}: throttled`);
   if (!v.decision) out.push("  (not dispatched yet)");

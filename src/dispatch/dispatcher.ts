@@ -5,7 +5,7 @@
  * so that a second dispatch creates none.
  */
 import type { DecisionRecord } from "../delivery/decision.ts";
-import type { Envelope, StreamEvent } from "../event/envelope.ts";
+import { storedEnvelope, type StreamEvent } from "../event/envelope.ts";
 import { Wakeup } from "../executor/wakeup.ts";
 import type { Handoff } from "../inbox/inbox.ts";
 import type { EventLease, StoredEvent } from "../inbox/model.ts";
@@ -111,13 +111,7 @@ export class Dispatcher implements Handoff {
 
   private async dispatchOne(stored: StoredEvent, rules: RuleSet, parsed?: StreamEvent) {
     const event = parsed ?? JSON.parse(stored.body) as StreamEvent;
-    const envelope: Envelope = {
-      id: stored.id,
-      type: stored.type,
-      source: stored.source,
-      received_at: new Date(stored.receivedAt).toISOString(),
-      attempt: 1,
-    };
+    const envelope = storedEnvelope(stored);
     await withSpan("sluice.dispatch", {
       "sluice.event.id": stored.id,
       "sluice.event.type": stored.type,

@@ -4,7 +4,7 @@
  * newest first; the root and `$event` the newest event), and records the deliveries, the events
  * the send took and the next due time together. A group due with nothing new closes.
  */
-import type { Envelope, EventSource, StreamEvent } from "../event/envelope.ts";
+import { storedEnvelope, type StreamEvent } from "../event/envelope.ts";
 import { Wakeup } from "../executor/wakeup.ts";
 import { renderAction, type RenderedAction, ruleBindings } from "../rules/evaluate.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
@@ -75,13 +75,7 @@ export class GroupSender {
     const events = group.events.slice(0, rule.group.max);
     const newest = events[0];
     const parsed = events.map((e) => JSON.parse(e.body) as StreamEvent);
-    const envelope: Envelope = {
-      id: newest.id,
-      type: newest.type,
-      source: newest.source as EventSource,
-      received_at: new Date(newest.receivedAt).toISOString(),
-      attempt: 1,
-    };
+    const envelope = storedEnvelope(newest);
     const bindings = ruleBindings(envelope, {
       group: {
         key: group.key,

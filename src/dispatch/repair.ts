@@ -4,7 +4,7 @@
  * dispatched again under the current rules. Each reports, per id, what it did or why it could not.
  */
 import type { DeadLetter, DeadLetterFilter } from "../delivery/model.ts";
-import type { Envelope, StreamEvent } from "../event/envelope.ts";
+import { storedEnvelope, type StreamEvent } from "../event/envelope.ts";
 import { evaluateEvent, renderAction, ruleBindings } from "../rules/evaluate.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
 import type { DeadLetters, History, InboxStore, RedispatchResult } from "../store/mod.ts";
@@ -87,7 +87,7 @@ export async function replay(deps: RepairDeps, ids: readonly string[]): Promise<
       rule,
       action,
       JSON.parse(record.body),
-      ruleBindings(envelopeOf(record)),
+      ruleBindings(storedEnvelope(record)),
     );
     if ("error" in rendered) {
       report.failed.push({ id, reason: `still fails to render: ${rendered.error.message}` });
@@ -123,23 +123,11 @@ export async function redispatch(
       continue;
     }
     const event = JSON.parse(record.body) as StreamEvent;
-    const evaluation = await evaluateEvent(deps.rules, event, envelopeOf(record));
+    const evaluation = await evaluateEvent(deps.rules, event, storedEnvelope(record));
     const plans = await planDeliveries(record.id, evaluation, deps.rateIntervals);
     const result = await deps.store.redispatch(record.id, plans, decisionRecord(evaluation));
     if (!result) out.push({ id, error: "no such event" });
     else out.push({ id, eventId: record.id, result, fired: plans.map((p) => p.rule) });
   }
   return out;
-}
-
-function envelopeOf(
-  record: { id: string; type: string; source: Envelope["source"]; receivedAt: number },
-): Envelope {
-  return {
-    id: record.id,
-    type: record.type,
-    source: record.source,
-    received_at: new Date(record.receivedAt).toISOString(),
-    attempt: 1,
-  };
 }

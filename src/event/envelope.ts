@@ -16,6 +16,19 @@ export interface Envelope {
   attempt: number;
 }
 
+/** The envelope of a stored event, as dispatch, group sends, repairs and `diff` bind it. */
+export function storedEnvelope(
+  stored: { id: string; type: string; source: string; receivedAt: number },
+): Envelope {
+  return {
+    id: stored.id,
+    type: stored.type,
+    source: stored.source as EventSource,
+    received_at: new Date(stored.receivedAt).toISOString(),
+    attempt: 1,
+  };
+}
+
 /** A Stream event: any JSON object with a string `type`. */
 export type StreamEvent = Record<string, unknown> & { type: string };
 

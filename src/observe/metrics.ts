@@ -97,6 +97,10 @@ export class Metrics {
     "sluice_rule_errors_total",
     "Times a rule's expression failed for an event, by part (if, template, throttle_key).",
   );
+  readonly templateMissing = new Counter(
+    "sluice_template_missing_total",
+    "Templates whose whole value found nothing for an event, so their key was left out, by rule.",
+  );
   readonly deliveries = new Counter(
     "sluice_deliveries_total",
     "Delivery attempts by rule, action and outcome (done, retry, dead).",
@@ -149,6 +153,7 @@ export class Metrics {
       this.ruleMatches,
       this.ruleSuppressed,
       this.ruleErrors,
+      this.templateMissing,
       this.groupSends,
       this.deliveries,
       this.deliveryDuration,

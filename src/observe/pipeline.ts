@@ -138,6 +138,9 @@ export function pipelineObserver(
         }
         metrics.ruleMatches.inc({ rule });
         for (const a of m.actions) {
+          if ("missing" in a && a.missing) {
+            metrics.templateMissing.inc({ rule }, a.missing.length);
+          }
           if (!("error" in a)) continue;
           // The delivery is dead from the start: counted and logged like any other dead one.
           metrics.ruleErrors.inc({ rule, part: "template" });

@@ -49,6 +49,7 @@ export async function dryRun(
               resolveParams(a.params, a.action.env, "display").params,
               a.action.spec.secretKeys ?? [],
             ),
+            ...(a.missing ? { missing: a.missing } : {}),
           }
           : { error: a.error.message }),
       })),

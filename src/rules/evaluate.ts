@@ -59,6 +59,8 @@ export type RenderedAction =
     /** What would be sent: references resolved (for checks, rate keys, `match` and `test`). */
     sendable: Record<string, unknown>;
     notes?: string[];
+    /** Templates whose whole value found nothing: `do[0].http.json.x: {{ a.b }} found nothing`. */
+    missing?: string[];
   }
   | { action: CompiledAction; error: ActionRenderError };
 
@@ -147,7 +149,13 @@ export async function evaluateEvent(
       key = "";
     }
     matches.push({ rule, actions, throttleKey: key });
-    decisions.push({ rule: rule.name, fired: true, mode: rule.mode });
+    const missing = actions.flatMap((a) => ("missing" in a && a.missing) || []);
+    decisions.push({
+      rule: rule.name,
+      fired: true,
+      mode: rule.mode,
+      ...(missing.length ? { missing } : {}),
+    });
   }
   return { matches, errors, notFired, decisions };
 }
@@ -200,16 +208,16 @@ export async function renderAction(
     action,
     error: new ActionRenderError(rule.name, action, message, cause),
   });
+  const missing: string[] = [];
+  const onMissing = (path: FieldPath, source: string) =>
+    missing.push(`${formatFieldPath(path)}: {{${source}}} found nothing`);
   try {
     const params = await renderTemplate(
       action.params,
       event,
-      { bindings, escape },
+      { bindings, escape, onMissing },
       where,
-    ) as Record<
-      string,
-      unknown
-    >;
+    ) as Record<string, unknown>;
     const notes = spec.fit?.(params) ?? [];
     const sendable = resolveParams(params, action.env);
     if (sendable.missing) {
@@ -219,7 +227,13 @@ export async function renderAction(
     }
     const problem = spec.checkRendered?.(sendable.params);
     if (problem) return failed(`${formatFieldPath(where)}: ${problem}`);
-    return { action, params, sendable: sendable.params, ...(notes.length ? { notes } : {}) };
+    return {
+      action,
+      params,
+      sendable: sendable.params,
+      ...(notes.length ? { notes } : {}),
+      ...(missing.length ? { missing } : {}),
+    };
   } catch (e) {
     if (!(e instanceof TemplateRenderError)) throw e;
     return failed(e.message, e);

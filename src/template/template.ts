@@ -52,6 +52,8 @@ export interface RenderOptions {
    * e.g. Slack's `&<>` escaping. A value embedded in a longer string is passed as that string.
    */
   escape?: (value: unknown, path: FieldPath) => unknown;
+  /** Told of each template whose whole value found nothing (its key is then left out). */
+  onMissing?: (path: FieldPath, source: string) => void;
 }
 
 /** Compiles a JSONata expression, or returns the problem with its offset in `source`. */
@@ -173,6 +175,7 @@ export async function renderTemplate(
       return template.value;
     case "expr": {
       const v = await evaluate(template.expr, template.source, input, options, path);
+      if (v === undefined) options.onMissing?.(path, template.source);
       return options.escape && v !== undefined ? options.escape(v, path) : v;
     }
     case "concat":

@@ -137,12 +137,12 @@ Deno.test({
         // 11. A same-host https → http redirect.
         await send({ type: "user.unbanned", user: { id: "u1" } });
 
-        await waitUntil(() => smtp.messages.length === 2, "two emails");
+        await waitUntil(() => smtp.messages.length === 2, "two emails", 60_000);
         await waitUntil(
           () =>
             deliveries(dir).every((d) => d.status !== "pending") && deliveries(dir).length === 9,
           "every delivery finished",
-          20_000,
+          60_000,
         );
 
         const api = sink.requests.filter((r) => r.path.startsWith("/api/"));
