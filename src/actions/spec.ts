@@ -33,9 +33,15 @@ export interface ActionSpec {
   secretKeys?: readonly string[];
   /**
    * Encodes what templates produce for where it lands (`path` is relative to the parameters;
-   * `written` are the parameters as the rule author wrote them, for opt-outs).
+   * `written` are the parameters as the rule author wrote them, for opt-outs; `before` is the
+   * string rendered so far when the value is embedded in one, for its context).
    */
-  escape?(value: unknown, path: FieldPath, written: Record<string, unknown>): unknown;
+  escape?(
+    value: unknown,
+    path: FieldPath,
+    written: Record<string, unknown>,
+    before: string,
+  ): unknown;
   /**
    * Fits rendered parameters to the destination's limits in place (cutting over-long event
    * values with `…`); returns a note per change, which the delivery keeps.

@@ -43,10 +43,30 @@ Exit status: 0 after a clean stop, 1 invalid rules, 2 bad usage or configuration
     if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const settings = await loadSettings({ file: values.config, rulesDir: values.rules });
     const log = new Logger(settings.log);
-    let app: App;
+    // Signals are taken from before start-up ("sluice listening" is logged inside it): a SIGTERM
+    // that arrives then stops the process once it is up, instead of killing it half-started.
+    let app: App | undefined;
+    const stopped = Promise.withResolvers<void>();
+    let stopRequested = false;
+    const stop = () => {
+      Deno.removeSignalListener("SIGTERM", stop);
+      Deno.removeSignalListener("SIGINT", stop);
+      stopRequested = true;
+      app?.stop().then(stopped.resolve, stopped.reject);
+    };
+    const reload = () => void app?.reload();
+    Deno.addSignalListener("SIGTERM", stop);
+    Deno.addSignalListener("SIGINT", stop);
+    Deno.addSignalListener("SIGHUP", reload);
+    const unlisten = () => {
+      Deno.removeSignalListener("SIGTERM", stop);
+      Deno.removeSignalListener("SIGINT", stop);
+      Deno.removeSignalListener("SIGHUP", reload);
+    };
     try {
       app = await App.start(settings, { log, strict: values.strict });
     } catch (e) {
+      unlisten();
       if (e instanceof Deno.errors.AddrInUse || e instanceof Deno.errors.AddrNotAvailable) {
         const { hostname, port } = settings.listen;
         console.error(`sluice run: SLUICE_LISTEN ${hostname}:${port}: ${e.message}`);
@@ -66,16 +86,7 @@ Exit status: 0 after a clean stop, 1 invalid rules, 2 bad usage or configuration
       );
       return EXIT_FAILED;
     }
-    const stopped = Promise.withResolvers<void>();
-    const stop = () => {
-      Deno.removeSignalListener("SIGTERM", stop);
-      Deno.removeSignalListener("SIGINT", stop);
-      app.stop().then(stopped.resolve, stopped.reject);
-    };
-    const reload = () => void app.reload();
-    Deno.addSignalListener("SIGTERM", stop);
-    Deno.addSignalListener("SIGINT", stop);
-    Deno.addSignalListener("SIGHUP", reload);
+    if (stopRequested) app.stop().then(stopped.resolve, stopped.reject);
     await stopped.promise;
     Deno.removeSignalListener("SIGHUP", reload);
     return EXIT_OK;

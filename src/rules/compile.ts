@@ -8,7 +8,8 @@ import { isKnownEventPattern, patternCandidates } from "../event/catalogue.ts";
 import { formatFieldPath } from "../template/field_path.ts";
 import { compileExpression, compileTemplate } from "../template/template.ts";
 import { type EnvLookup, interpolateEnv } from "../template/env.ts";
-import { keepRefs } from "../template/env_refs.ts";
+import { isSecretName, keepRefs, refNames } from "../template/env_refs.ts";
+import { splitTemplate, TemplateSyntaxError } from "../template/parse.ts";
 import { parseDuration } from "./duration.ts";
 import { explainTree } from "./explain.ts";
 import { checkRulePaths } from "./path_check.ts";
@@ -93,6 +94,8 @@ export function compileRule(
     const written = (source.writtenData() as RuleData).do?.[index]?.[spec.name] ?? raw;
     actions.push(compileAction(spec, raw, written, index, source, problems));
   });
+
+  problems.push(...secretsInExpressions(source, specs));
 
   const scope = pathScope(on);
   if (scope) problems.push(...checkRulePaths(data, source, scope));
@@ -187,4 +190,56 @@ function retryOverrides(retry: Record<string, unknown> | undefined): RetryOverri
     maxDelayMs: ms(retry.max_delay),
     maxDurationMs: ms(retry.max_duration),
   };
+}
+
+/**
+ * A `${VAR}` that looks like a secret may not be used inside JSONata (`if`, keys, `{{ }}`, Slack's
+ * `thread`): it is read when rules load, so its value would be kept in decision records, errors
+ * and rendered parameters. Outside `{{ }}` it stays a reference until the delivery is sent.
+ */
+function secretsInExpressions(
+  source: SourceFile,
+  specs: ReadonlyMap<string, ActionSpec>,
+): Problem[] {
+  const written = source.writtenData() as Partial<RuleData> | null;
+  if (!written || typeof written !== "object") return [];
+  const problems: Problem[] = [];
+  const check = (path: (string | number)[], expression: string) => {
+    for (const name of refNames(expression).filter(isSecretName)) {
+      problems.push(
+        source.problemAt(
+          path,
+          `${
+            formatFieldPath(path)
+          }: \${${name}} looks like a secret and may not be used inside a ` +
+            "JSONata expression (its value would be kept in decision records and errors); " +
+            "use it outside {{ }}, where it stays a reference until the delivery is sent",
+        ),
+      );
+    }
+  };
+  if (typeof written.if === "string") check(["if"], written.if);
+  if (typeof written.throttle?.key === "string") check(["throttle", "key"], written.throttle.key);
+  if (typeof written.group?.key === "string") check(["group", "key"], written.group.key);
+  (Array.isArray(written.do) ? written.do : []).forEach((item, index) => {
+    const [type, params] = Object.entries(item ?? {})[0] ?? [];
+    const expressionKeys: readonly unknown[] = specs.get(type)?.expressions ?? [];
+    const walk = (value: unknown, path: (string | number)[]) => {
+      if (typeof value === "string") {
+        if (path.length === 4 && expressionKeys.includes(path[3])) return check(path, value);
+        let parts;
+        try {
+          parts = splitTemplate(value);
+        } catch (e) {
+          if (e instanceof TemplateSyntaxError) return; // reported by the template compiler
+          throw e;
+        }
+        for (const p of parts) if (p.kind === "expr") check(path, p.source);
+      } else if (value !== null && typeof value === "object") {
+        for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+      }
+    };
+    walk(params, ["do", index, type]);
+  });
+  return problems;
 }

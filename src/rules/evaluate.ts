@@ -200,9 +200,9 @@ export async function renderAction(
 ): Promise<RenderedAction> {
   const where = ["do", action.index, action.type];
   const spec = action.spec;
-  const escape = (value: unknown, path: FieldPath) =>
+  const escape = (value: unknown, path: FieldPath, before: string) =>
     escapeRefsDeep(
-      spec.escape ? spec.escape(value, path.slice(where.length), action.written) : value,
+      spec.escape ? spec.escape(value, path.slice(where.length), action.written, before) : value,
     );
   const failed = (message: string, cause?: unknown) => ({
     action,

@@ -11,6 +11,18 @@ import type { EnvLookup } from "./env.ts";
 
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/y;
 
+/** The names of the `${NAME}` references in `text` (as written; `$${` is not one). */
+export function refNames(text: string): string[] {
+  const names: string[] = [];
+  for (let at = text.indexOf("${"); at >= 0; at = text.indexOf("${", at + 2)) {
+    if (at > 0 && text[at - 1] === "$") continue;
+    REFERENCE.lastIndex = at;
+    const m = REFERENCE.exec(text);
+    if (m) names.push(m[1]);
+  }
+  return names;
+}
+
 /** A value from an event, in the stored form: it reads back exactly as it was. */
 export function escapeRefs(text: string): string {
   return text.includes("$") ? text.replaceAll("$", "$$$$") : text;
@@ -65,7 +77,7 @@ export function keepRefs(text: string): string {
 export type RefMode = "send" | "show" | "display";
 
 const SECRET_NAME =
-  /SECRET|TOKEN|PASSW|PASS\b|_PASS|KEY|AUTH|CREDENTIAL|PRIVATE|WEBHOOK|DSN|COOKIE/i;
+  /SECRET|TOKEN|PASS|PWD|KEY|AUTH|CREDENTIAL|PRIVATE|WEBHOOK|DSN|COOKIE|SIG|CERT|SESSION/i;
 
 /** Whether a variable's name says it holds a secret (`SLACK_TOKEN`, `PARTNER_API_KEY`, …). */
 export function isSecretName(name: string): boolean {

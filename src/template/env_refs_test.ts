@@ -1,5 +1,5 @@
 import { assertEquals } from "../../test/support/assert.ts";
-import { escapeRefs, keepRefs, resolveRefs } from "./env_refs.ts";
+import { escapeRefs, isSecretName, keepRefs, resolveRefs } from "./env_refs.ts";
 
 const env = (name: string) =>
   ({ A: "alpha", SECRET_TOKEN: "s3cr3t" } as Record<string, string>)[name];
@@ -23,4 +23,13 @@ Deno.test("display keeps secret-looking references; send names a variable not se
   assertEquals(resolveRefs("${GONE}", env).missing, "GONE");
   const refused = Object.assign(env, { refusal: (n: string) => n === "A" ? "no" : undefined });
   assertEquals(resolveRefs("${A}", refused).missing, "A", "a refused variable is never read");
+});
+
+Deno.test("names that look like secrets", () => {
+  for (const name of ["PARTNER_SIG", "DB_PWD", "GPG_PASSPHRASE", "SLACK_WEBHOOK", "API_KEY"]) {
+    assertEquals(isSecretName(name), true, name);
+  }
+  for (const name of ["SINK", "REVIEW_API_URL", "SMTP_HOST"]) {
+    assertEquals(isSecretName(name), false);
+  }
 });

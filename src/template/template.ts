@@ -49,9 +49,11 @@ export interface RenderOptions {
   bindings?: Record<string, unknown>;
   /**
    * Applied to every value an expression produces (never to the rule author's literal text),
-   * e.g. Slack's `&<>` escaping. A value embedded in a longer string is passed as that string.
+   * e.g. Slack's `&<>` escaping. A value embedded in a longer string is passed as that string,
+   * with `before`, the string rendered so far (so an escaper can tell its context, e.g. inside
+   * quotes the author wrote).
    */
-  escape?: (value: unknown, path: FieldPath) => unknown;
+  escape?: (value: unknown, path: FieldPath, before: string) => unknown;
   /** Told of each template whose whole value found nothing (its key is then left out). */
   onMissing?: (path: FieldPath, source: string) => void;
 }
@@ -176,7 +178,7 @@ export async function renderTemplate(
     case "expr": {
       const v = await evaluate(template.expr, template.source, input, options, path);
       if (v === undefined) options.onMissing?.(path, template.source);
-      return options.escape && v !== undefined ? options.escape(v, path) : v;
+      return options.escape && v !== undefined ? options.escape(v, path, "") : v;
     }
     case "concat":
       return await renderConcat(template.pieces, input, options, path);
@@ -220,7 +222,7 @@ async function renderConcat(
       continue;
     }
     const text = stringify(await evaluate(piece.expr, piece.source, input, options, path));
-    out += options.escape ? String(options.escape(text, path)) : text;
+    out += options.escape ? String(options.escape(text, path, out)) : text;
   }
   return out;
 }

@@ -8,6 +8,7 @@
  */
 import { assertEquals, assertIncludes, assertOk } from "../support/assert.ts";
 import { runSluice } from "../support/cli.ts";
+import { problemsOf } from "../support/rules.ts";
 import { startSink } from "../support/sink.ts";
 import { postWebhook, startSluice } from "../support/sluice_process.ts";
 import { withTree } from "../support/tmp.ts";
@@ -146,4 +147,30 @@ Deno.test("attack: match shows references, not the values, of secret-looking var
     assertIncludes(out.stdout, "http://127.0.0.1:9/ban/u1?key=${PARTNER_API_KEY}");
     for (const secret of [TOKEN, KEY, HOOK_PATH]) assertOk(!out.stdout.includes(secret), secret);
   });
+});
+
+Deno.test("attack: a secret-looking variable may not be used inside JSONata", async () => {
+  const env = { PARTNER_TOKEN: TOKEN, SINK: "http://127.0.0.1:9" };
+  for (
+    const [yaml, where] of [
+      [`if: user.id = "\${PARTNER_TOKEN}"\ndo:\n  - http: { url: "\${SINK}/x" }`, "if:"],
+      [
+        `do:\n  - http:\n      url: "\${SINK}/x"\n      json: { t: "{{ $substring('\${PARTNER_TOKEN}', 0, 4) }}" }`,
+        "do[0].http.json.t:",
+      ],
+      [
+        `do:\n  - slack: { token: x, channel: C1, thread: "'\${PARTNER_TOKEN}'", text: hi }`,
+        "do[0].slack.thread:",
+      ],
+    ]
+  ) {
+    const problems = (await problemsOf(`on: user.banned\n${yaml}\n`, env)).join("\n");
+    assertIncludes(problems, `${where} \${PARTNER_TOKEN} looks like a secret`);
+    assertOk(!problems.includes(TOKEN), "the message never holds the value");
+  }
+  const fine = await problemsOf(
+    `on: user.banned\ndo:\n  - http: { url: "\${SINK}/x", headers: { authorization: "Bearer \${PARTNER_TOKEN}" } }\n`,
+    env,
+  );
+  assertEquals(fine, []);
 });

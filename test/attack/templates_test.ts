@@ -11,6 +11,7 @@ import { DatabaseSync } from "node:sqlite";
 import { assertEquals, assertIncludes, assertOk } from "../support/assert.ts";
 import { projectRoot } from "../support/cli.ts";
 import { problemsOf } from "../support/rules.ts";
+import { startPipeline } from "../support/pipeline.ts";
 import { startSink } from "../support/sink.ts";
 import { startSmtp } from "../support/smtp.ts";
 import { postWebhook, startSluice } from "../support/sluice_process.ts";
@@ -35,6 +36,7 @@ do:
       smtp_url: "\${SMTP}"
       from: "{{ user.name }} <alerts@sluice.example>"
       to: "{{ user.name }} <{{ user.custom.email }}>"
+      cc: '"{{ user.name }}" <cc@sluice.example>'
       subject: "Banned: {{ user.name }}"
       text: "{{ reason }}"
       html: "<p>Reason: {{ reason }}</p>"
@@ -113,7 +115,7 @@ Deno.test({
 
         // 7, 8. A display name that is a second recipient, a group of 121, HTML in a value.
         const group = `All: ${Array.from({ length: 121 }, (_, i) => `u${i}@evil.example`)};`;
-        for (const name of ["attacker@evil.example, Bob", group]) {
+        for (const name of ["attacker@evil.example, Bob", group, "x <eve@evil.example> ("]) {
           await send({
             type: "user.banned",
             user: { name, custom: { email: "bob@corp.example" } },
@@ -137,10 +139,10 @@ Deno.test({
         // 11. A same-host https → http redirect.
         await send({ type: "user.unbanned", user: { id: "u1" } });
 
-        await waitUntil(() => smtp.messages.length === 2, "two emails", 60_000);
+        await waitUntil(() => smtp.messages.length === 3, "three emails", 60_000);
         await waitUntil(
           () =>
-            deliveries(dir).every((d) => d.status !== "pending") && deliveries(dir).length === 9,
+            deliveries(dir).every((d) => d.status !== "pending") && deliveries(dir).length === 10,
           "every delivery finished",
           60_000,
         );
@@ -163,7 +165,7 @@ Deno.test({
 
         for (const m of smtp.messages) {
           assertEquals(m.from, "alerts@sluice.example", "the envelope sender is the author's");
-          assertEquals(m.to, ["bob@corp.example"], "one recipient, as written");
+          assertEquals(m.to, ["bob@corp.example", "cc@sluice.example"], "the recipients written");
           const raw = m.raw.replace(/=\r?\n/g, "");
           assertOk(!raw.includes("<p>Reason: <script>"), "html value escaped");
           assertIncludes(
@@ -206,5 +208,34 @@ Deno.test("attack: Slack webhook_url/token and email smtp_url may not come from 
   for (const action of cases) {
     const problems = await problemsOf(`on: user.banned\ndo:\n  - ${action}\n`);
     assertIncludes(problems.join("\n"), "not a {{ }} template", action);
+  }
+});
+
+Deno.test("attack: odd event values in http headers are sent, not dead-lettered", async () => {
+  const sink = startSink();
+  const p = await startPipeline({
+    "r.yaml": `on: user.banned
+do:
+  - http:
+      url: "\${SINK}/h"
+      headers: { x-user-name: "{{ user.name }}" }
+      retry: { max_attempts: 1 }
+`,
+  }, { SINK: sink.url });
+  try {
+    const names = ["José 🚀", "a\r\nX-Evil: 1", "nul\u0000x", "\u2028line", "\ud800"];
+    for (const name of names) await p.send({ type: "user.banned", user: { name } });
+    const got = await sink.waitFor(names.length);
+    assertEquals(got.map((r) => r.headers.get("x-user-name")).sort(), [
+      "%E2%80%A8line",
+      "%EF%BF%BD",
+      "José %F0%9F%9A%80",
+      "a  X-Evil: 1",
+      "nul x",
+    ]);
+    assertOk(got.every((r) => !r.headers.has("x-evil")), "no header injected");
+  } finally {
+    await p.close();
+    await sink.close();
   }
 });

@@ -7,11 +7,19 @@
  */
 import addressparser from "nodemailer/lib/addressparser";
 
-const ADDRESS = /^[^\s@<>(),;:"\\[\]]+@[^\s@<>(),;:"\\[\]]+\.[^\s@<>(),;:"\\[\]]+$/;
+/** One part of an address: no space, `@` or specials (one character class: linear). */
+const ATOMS = /^[^\s@<>(),;:"\\[\]]+$/;
 
-/** Whether `text` is a bare address, `local@domain.tld`. */
+/**
+ * Whether `text` is a bare address, `local@domain.tld`: one `@`, and a dot inside the domain.
+ * Checked without a backtracking pattern, since it runs on event values of any length.
+ */
 export function isBareAddress(text: string): boolean {
-  return ADDRESS.test(text);
+  const at = text.indexOf("@");
+  if (at <= 0 || text.indexOf("@", at + 1) >= 0) return false;
+  const local = text.slice(0, at);
+  const domain = text.slice(at + 1);
+  return ATOMS.test(local) && ATOMS.test(domain) && domain.slice(1, -1).includes(".");
 }
 
 /** One mailbox as the mailer takes it. */

@@ -24,12 +24,43 @@ export function quoteDisplayName(text: string): string {
   return `"${flat.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
-/** Encodes a template's result for the email parameter at `path`. */
-export function escapeEmailValue(value: unknown, path: FieldPath): unknown {
+/**
+ * Where the end of `text` is, as RFC 5322 reads an address field: inside a quoted string (`"…`,
+ * where a backslash escapes the next character), inside a comment (`(…`, which nests), or not.
+ */
+export function addressContext(text: string): "quoted" | "comment" | "plain" {
+  let quoted = false;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if ((quoted || depth > 0) && c === "\\") i++;
+    else if (quoted) quoted = c !== '"';
+    else if (c === "(") depth++;
+    else if (c === ")" && depth > 0) depth--;
+    else if (c === '"' && depth === 0) quoted = true;
+  }
+  return quoted ? "quoted" : depth > 0 ? "comment" : "plain";
+}
+
+/**
+ * Encodes a template's result for the email parameter at `path`; `before` is what precedes it in
+ * the same string (inside quotes the author wrote, a value is escaped, not quoted again).
+ */
+export function escapeEmailValue(
+  value: unknown,
+  path: FieldPath,
+  _written?: Record<string, unknown>,
+  before = "",
+): unknown {
   const field = path[0];
   if (Array.isArray(value)) return value.map((v, i) => escapeEmailValue(v, [...path, i]));
   if (typeof value !== "string") return value;
-  if (ADDRESS_FIELD_NAMES.has(field)) return isBareAddress(value) ? value : quoteDisplayName(value);
+  if (ADDRESS_FIELD_NAMES.has(field)) {
+    const context = addressContext(before);
+    if (context === "quoted") return quoteDisplayName(value).slice(1, -1);
+    if (context === "comment") return value.replace(/[()\\\r\n\0]/g, " ");
+    return isBareAddress(value) ? value : quoteDisplayName(value);
+  }
   if (field === "html") return escapeHtml(value);
   if (field === "subject") return value.replace(/[\r\n\0]+/g, " ");
   return value;

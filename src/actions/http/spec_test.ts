@@ -1,6 +1,6 @@
 import { assertEquals } from "../../../test/support/assert.ts";
 import { checkUrlOrigin, httpSpec } from "./spec.ts";
-import { checkRenderedUrl, escapeUrlValue } from "./url.ts";
+import { checkRenderedUrl, escapeUrlValue, headerSafe } from "./url.ts";
 
 Deno.test("checkUrlOrigin accepts templates in path and query only", () => {
   assertEquals(checkUrlOrigin("https://api.example/x/{{ id }}?q={{ q }}"), undefined);
@@ -48,4 +48,16 @@ Deno.test("a rendered url with a dot segment is refused; encoded values pass", (
   for (const bad of ["/api/review/..", "/api/%2e%2E/x", "/api/./x", "/api/.%2e", "/a\\..\\b"]) {
     assertEquals(typeof checkRenderedUrl(`https://x.example${bad}`), "string", bad);
   }
+});
+
+Deno.test("event values in headers never lose the request: controls become spaces, the rest is kept", () => {
+  assertEquals(headerSafe("Zoë"), "Zoë");
+  assertEquals(headerSafe("José 🚀"), "José %F0%9F%9A%80");
+  assertEquals(headerSafe("a\r\nX-Evil: 1\0"), "a  X-Evil: 1 ");
+  assertEquals(headerSafe("\ud800\u2028"), "%EF%BF%BD%E2%80%A8");
+  assertEquals(escapeUrlValue("a\nb", ["headers", "x-name"], {}), "a b");
+});
+
+Deno.test("raw url values cannot hide a dot segment behind a tab or a line break", () => {
+  assertEquals(typeof checkRenderedUrl("https://api.example/v1/.\t./.\n./admin/x"), "string");
 });

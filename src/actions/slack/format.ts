@@ -33,12 +33,33 @@ export const SLACK_LIMITS = {
   header: 150,
   fields: 10,
   field: 2_000,
+  context: 2_000,
+  button: 75,
+  url: 3_000,
+  altText: 2_000,
 } as const;
 
-/** `text` cut to `max` characters, the last being `…` (never half a surrogate pair). */
+/**
+ * The length of stored-form text as it will be sent: `$$` (an escaped `$`, see
+ * `template/env_refs.ts`) is one character.
+ */
+export function sentLength(text: string): number {
+  let n = text.length;
+  for (let at = text.indexOf("$$"); at >= 0; at = text.indexOf("$$", at + 2)) n--;
+  return n;
+}
+
+/**
+ * Stored-form `text` cut to `max` characters as sent, the last being `…` (never half a surrogate
+ * pair or half an escaped `$$`).
+ */
 export function cutText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = text.slice(0, max - 1);
+  if (sentLength(text) <= max) return text;
+  let i = 0;
+  for (let shown = 0; shown < max - 1 && i < text.length; shown++) {
+    i += text[i] === "$" && text[i + 1] === "$" ? 2 : 1;
+  }
+  let cut = text.slice(0, i);
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
   return cut + "…";
 }
@@ -51,10 +72,16 @@ export function fitSlackMessage(params: Record<string, unknown>): string[] {
   const notes: string[] = [];
   const cut = (owner: Record<string, unknown>, key: string, max: number, where: string) => {
     const v = owner[key];
-    if (typeof v !== "string" || v.length <= max) return;
+    if (typeof v !== "string") return;
+    const length = sentLength(v);
+    if (length <= max) return;
     owner[key] = cutText(v, max);
-    notes.push(`${where} cut from ${v.length} to ${max} characters`);
+    notes.push(`${where} cut from ${length} to ${max} characters`);
   };
+  const object = (v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? v as Record<string, unknown>
+      : undefined;
   cut(params, "text", SLACK_LIMITS.text, "text");
   const blocks = params.blocks;
   if (!Array.isArray(blocks)) return notes;
@@ -70,6 +97,25 @@ export function fitSlackMessage(params: Record<string, unknown>): string[] {
       : undefined;
     if (text && b.type === "section") cut(text, "text", SLACK_LIMITS.section, `blocks[${i}].text`);
     if (text && b.type === "header") cut(text, "text", SLACK_LIMITS.header, `blocks[${i}].text`);
+    if (b.type === "image") cut(b, "alt_text", SLACK_LIMITS.altText, `blocks[${i}].alt_text`);
+    for (const [j, el] of (Array.isArray(b.elements) ? b.elements : []).entries()) {
+      const e = object(el);
+      if (!e) continue;
+      const where = `blocks[${i}].elements[${j}]`;
+      if (b.type === "context") {
+        cut(e, "text", SLACK_LIMITS.context, `${where}.text`);
+        cut(e, "alt_text", SLACK_LIMITS.altText, `${where}.alt_text`);
+      }
+      if (e.type === "button") {
+        const label = object(e.text);
+        if (label) cut(label, "text", SLACK_LIMITS.button, `${where}.text`);
+        if (typeof e.url === "string" && sentLength(e.url) > SLACK_LIMITS.url) {
+          // A cut URL would be a broken link: the button goes without it.
+          notes.push(`${where}.url left out: ${sentLength(e.url)} characters, over 3,000`);
+          delete e.url;
+        }
+      }
+    }
     if (!Array.isArray(b.fields)) continue;
     if (b.fields.length > SLACK_LIMITS.fields) {
       notes.push(`blocks[${i}]: ${b.fields.length - SLACK_LIMITS.fields} fields left out`);
