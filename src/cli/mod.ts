@@ -3,6 +3,7 @@ import { ConfigError } from "../config/load.ts";
 import { PathNotFoundError } from "../rules/files.ts";
 import { StoreLockedError, StoreOpenError, StoreUrlError } from "../store/mod.ts";
 import { type Command, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from "./command.ts";
+import { diffCommand } from "./diff.ts";
 import { dlqCommand } from "./dlq.ts";
 import { eventsCommand } from "./events.ts";
 import { inboxCommand } from "./inbox.ts";
@@ -21,6 +22,7 @@ const commands: readonly Command[] = [
   validateCommand,
   testCommand,
   matchCommand,
+  diffCommand,
   sendCommand,
   schemaCommand,
   eventsCommand,

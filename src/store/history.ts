@@ -9,6 +9,7 @@ import type {
   EventRecord,
   EventSummary,
   QuarantinedBody,
+  StoredEvent,
 } from "../inbox/model.ts";
 import type { RuleCounts } from "./roles.ts";
 import type { Dialect, Row, Tx } from "./driver.ts";
@@ -89,6 +90,25 @@ function summaryFields(r: Row) {
       ? {}
       : { outcome: r.outcome as EventOutcome }),
   };
+}
+
+/**
+ * Stored events received at or after `since`, newest first, older than the id `before`: only
+ * what evaluating them needs (for `sluice diff`, which pages through a whole window).
+ */
+export async function scanEvents(
+  tx: Tx,
+  since: number,
+  before: string | undefined,
+  limit: number,
+): Promise<StoredEvent[]> {
+  const rows = await tx.all(
+    `SELECT id, source, type, body, received_at FROM sluice_events
+     WHERE received_at >= $1 ${before === undefined ? "" : "AND id < $3"}
+     ORDER BY id DESC LIMIT $2`,
+    before === undefined ? [since, limit] : [since, limit, before],
+  );
+  return rows.map(eventFromRow);
 }
 
 /** One event, by sluice's id or (the newest with) the sender's id, with deliveries and attempts. */

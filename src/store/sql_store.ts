@@ -17,7 +17,14 @@ import { SameTurnBatch } from "./batch.ts";
 import { dispatchMany, type DispatchRequest } from "./dispatch.ts";
 import type { Driver, Tx } from "./driver.ts";
 import { claimEvents, putEvent, quarantine } from "./events.ts";
-import { getEvent, listDeliveries, listEvents, listQuarantine, ruleCounts } from "./history.ts";
+import {
+  getEvent,
+  listDeliveries,
+  listEvents,
+  listQuarantine,
+  ruleCounts,
+  scanEvents,
+} from "./history.ts";
 import { prune, reclaimLeases, stats } from "./maintenance.ts";
 import {
   claimDueGroups,
@@ -169,6 +176,10 @@ export class SqlStore implements Store {
 
   listEvents(filter: EventFilter = {}) {
     return this.read((tx) => listEvents(tx, this.driver.dialect, filter));
+  }
+
+  scanEvents(since: number, before: string | undefined, limit: number) {
+    return this.read((tx) => scanEvents(tx, since, before, limit));
   }
 
   ruleCounts() {

@@ -52,6 +52,20 @@ export function storeContract(name: string, open: OpenStore): void {
   const put = (store: Store, dedupeId?: string, source: "webhook" | "sqs" = "webhook") =>
     store.putEvent({ source, dedupeId, type: "user.banned", body: '{"type":"user.banned"}' });
 
+  test("scanEvents pages a window newest first, with bodies", async (store, clock) => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push((await put(store, `s${i}`)).id);
+      clock.advance(1_000);
+    }
+    const since = clock.now() - 4_500; // the last four
+    const first = await store.scanEvents(since, undefined, 3);
+    assertEquals(first.map((e) => e.id), [ids[4], ids[3], ids[2]]);
+    assertEquals(first[0].body, '{"type":"user.banned"}');
+    const next = await store.scanEvents(since, first.at(-1)!.id, 3);
+    assertEquals(next.map((e) => e.id), [ids[1]]);
+  });
+
   test("put dedupes by source id within the window", async (store, clock) => {
     const a = await put(store, "w1");
     assertEquals(a.duplicate, false);

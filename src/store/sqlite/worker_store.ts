@@ -155,6 +155,7 @@ const STORE_METHODS = [
   "getThread",
   "setThread",
   "listEvents",
+  "scanEvents",
   "getEvent",
   "listDeliveries",
   "listQuarantine",
