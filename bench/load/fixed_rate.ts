@@ -16,22 +16,29 @@ export interface RateResult {
   max: number;
 }
 
-/** Sends `rate` requests per second for `seconds` to `url`/webhooks/stream. */
+/**
+ * Sends `rate` requests per second for `seconds` to `url`/webhooks/stream, the i-th with the body
+ * `bodyOf(i)` (distinct bodies, so none is a duplicate), all signed before the clock starts.
+ */
 export async function fixedRate(
   url: string,
-  body: string,
+  bodyOf: (i: number) => string,
   secret: string,
   rate: number,
   seconds: number,
 ): Promise<RateResult> {
-  const bytes = new TextEncoder().encode(body);
-  const signature = await signStreamBody(bytes, secret);
+  const total = rate * seconds;
+  const requests: { bytes: Uint8Array<ArrayBuffer>; signature: string }[] = [];
+  for (let i = 0; i < total; i++) {
+    const bytes = new TextEncoder().encode(bodyOf(i));
+    requests.push({ bytes, signature: await signStreamBody(bytes, secret) });
+  }
   const latencies: number[] = [];
   let failed = 0;
   const inflight: Promise<void>[] = [];
   const start = performance.now();
-  const total = rate * seconds;
   for (let i = 0; i < total; i++) {
+    const { bytes, signature } = requests[i];
     const scheduled = start + (i * 1000) / rate;
     const wait = scheduled - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));

@@ -1,21 +1,39 @@
--- wrk script: POST a signed Stream webhook with a distinct X-Webhook-Id per request.
--- Body and signature come from the environment (see bench/load/webhook_load.ts).
-local body = os.getenv("WEBHOOK_BODY")
-local signature = os.getenv("WEBHOOK_SIGNATURE")
-local counter = 0
-local thread_id = 0
+-- wrk script: POST signed Stream webhooks, each a distinct body (fresh created_at, its own nonce)
+-- with its own X-Webhook-Id, so no request takes sluice's cheap duplicate path.
+-- WEBHOOK_POOL is a file of "signature<TAB>body" lines (see bench/load/webhook_load.ts); thread k
+-- of WRK_THREADS sends lines k, k+T, k+2T, … and wraps around only if it runs out.
+local pool = os.getenv("WEBHOOK_POOL")
+local thread_count = tonumber(os.getenv("WRK_THREADS") or "2")
+-- Counts threads in the main state; each thread gets its own `id` global from setup.
+local started = 0
 
 function setup(thread)
-  thread:set("thread_id", thread_id)
-  thread_id = thread_id + 1
+  thread:set("id", started)
+  started = started + 1
+end
+
+local signatures, bodies, n, sent = {}, {}, 0, 0
+
+function init(args)
+  local k = 0
+  for line in io.lines(pool) do
+    if k % thread_count == id then
+      local tab = line:find("\t", 1, true)
+      n = n + 1
+      signatures[n] = line:sub(1, tab - 1)
+      bodies[n] = line:sub(tab + 1)
+    end
+    k = k + 1
+  end
 end
 
 function request()
-  counter = counter + 1
+  sent = sent + 1
+  local j = (sent - 1) % n + 1
   return wrk.format("POST", "/webhooks/stream", {
     ["Content-Type"] = "application/json",
     ["X-Api-Key"] = "bench-key",
-    ["X-Signature"] = signature,
-    ["X-Webhook-Id"] = "wrk-" .. thread_id .. "-" .. counter .. "-" .. os.time(),
-  }, body)
+    ["X-Signature"] = signatures[j],
+    ["X-Webhook-Id"] = "wrk-" .. id .. "-" .. sent,
+  }, bodies[j])
 end
