@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { App } from "../src/app.ts";
+import { traceLines } from "../src/cli/inbox.ts";
 import { freshen } from "../src/cli/send.ts";
 import { loadSettings } from "../src/config/load.ts";
 import { signStreamBody } from "../src/ingress/stream_signature.ts";
@@ -85,10 +86,13 @@ async function post(file: string, what: string, bytes?: Uint8Array) {
     },
     body,
   });
-  console.log(`→ ${what}: POST ${file} → ${res.status} ${await res.text()}`);
+  const text = await res.text();
+  console.log(`→ ${what}: POST ${file} → ${res.status} ${text}`);
+  return JSON.parse(text).id as string;
 }
 
-for (const [file, what] of EVENTS) await post(file, what);
+const ids = new Map<string, string>();
+for (const [file, what] of EVENTS) ids.set(file, await post(file, what));
 
 /** The sample like, turned into the n-th flag on the activity. */
 async function flag(n: number): Promise<Uint8Array> {
@@ -174,6 +178,17 @@ for (const m of smtp.messages) {
   const subject = /^Subject: (.*)$/m.exec(m.raw)?.[1]?.trim();
   console.log(`  Email  ← to ${m.to.join(", ")}: "${subject}"`);
 }
+// Why the like fired nothing: its decision record, as `sluice inbox show ID` prints it.
+const like = await app.store.getEvent(ids.get("feeds.activity.reaction.added.json")!);
+for (const r of like?.decision?.rules ?? []) {
+  if (r.fired) continue;
+  console.log(
+    `\nWhy ${r.rule} did not fire for the like (its decision record, as inbox show prints it):`,
+  );
+  console.log(`  ${r.reason}`);
+  if (r.trace) { for (const line of traceLines(r.trace, "    ")) console.log(line); }
+}
+
 const total = slack.requests.length + api.requests.length + smtp.messages.length;
 console.log(
   `\n${total} deliveries reached the stand-ins. Try: deno task sluice match --event examples/events/user.banned.json`,

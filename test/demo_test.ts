@@ -23,5 +23,7 @@ Deno.test("deno task demo shows rules firing into the Slack, API and SMTP stand-
   );
   assertIncludes(text, "2 new flag(s) on activity");
   assertIncludes(text, "(C0MODERATION, reply in thread 1767000000.000001)");
+  assertIncludes(text, "Why flagged-activity-to-slack did not fire for the like");
+  assertIncludes(text, 'reaction.type = "flag"  →  false');
   assertIncludes(text, "6 deliveries reached the stand-ins");
 });

@@ -2,6 +2,7 @@
 import { actionSpecs } from "../actions/catalog.ts";
 import type { DeadLetter, DeadLetterFilter } from "../delivery/model.ts";
 import { deadLetterIds, replay } from "../dispatch/repair.ts";
+import { attemptView } from "../admin/views.ts";
 import { storedParamsView } from "../observe/redact.ts";
 import type { Store } from "../store/mod.ts";
 import { type Command, EXIT_FAILED, EXIT_OK, parseFlags, UsageError } from "./command.ts";
@@ -125,7 +126,7 @@ function printList(dead: DeadLetter[], json: boolean) {
         params: d.params &&
           storedParamsView(d.params, d.envRefs, secretKeys.get(d.actionType) ?? []),
         dead_at: iso(d.history.at(-1)?.at ?? d.nextAt),
-        attempts: d.history.map((h) => ({ ...h, at: iso(h.at) })),
+        attempts: d.history.map(attemptView),
         last_error: d.lastError,
         ...(d.notes ? { notes: d.notes } : {}),
       })),

@@ -78,7 +78,10 @@ export class SlackAction implements Action {
     if (message.text !== undefined) message.text = String(message.text);
     const webhook = typeof params.webhook_url === "string" ? params.webhook_url : undefined;
     const url = webhook ?? `${this.apiUrl}/chat.postMessage`;
-    const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
+    const headers: Record<string, string> = {
+      "content-type": "application/json; charset=utf-8",
+      "user-agent": "sluice/0.1",
+    };
     if (!webhook) {
       headers.authorization = `Bearer ${params.token}`;
       message.channel = params.channel;
