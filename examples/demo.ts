@@ -42,6 +42,8 @@ const env: Record<string, string> = {
   SLACK_MODERATION_WEBHOOK: `${slack.url}/services/DEMO/WEBHOOK`,
   REVIEW_API_URL: api.url,
   SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+  // The web console and admin API, for this run only.
+  SLUICE_ADMIN_TOKEN: `demo-${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`,
   // Flag digests after 1 s, then at most every 2 s (the shipped rule: 30 s and 5 min).
   FLAG_DIGEST_WAIT: "1s",
   FLAG_DIGEST_INTERVAL: "2s",
@@ -64,6 +66,9 @@ const app = await App.start(settings, { log, env: lookup });
 console.log(`sluice demo: rules from rules/, embedded store ${dir}/sluice.db`);
 console.log(
   `  webhook endpoint  ${app.url}/webhooks/stream  (api key demo-key, secret demo-secret)`,
+);
+console.log(
+  `  web console       ${app.url}/ui/  (sign in with the admin token ${env.SLUICE_ADMIN_TOKEN})`,
 );
 console.log(
   `  stand-ins         Slack ${slack.url}, review API ${api.url}, SMTP 127.0.0.1:${smtp.port}\n`,

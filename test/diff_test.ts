@@ -19,19 +19,19 @@ do:
       headers: { authorization: "Bearer \${PARTNER_TOKEN}" }
       json: { text: "${text}" }
 `;
-const flags = (ifText: string) =>
+const flags = (proposed: boolean) =>
   `name: flags
 on: feeds.activity.reaction.added
-if: ${ifText}
+if: reaction.type = "flag"${proposed ? ' and activity.id != "act-2"' : ""}
 do:
   - http: { url: "\${SINK}/flag", json: { id: "{{ activity.id }}" } }
 `;
 
 const files = {
   "rules/bans.yaml": ban("{{ user.id }} banned"),
-  "rules/flags.yaml": flags('reaction.type = "flag"'),
+  "rules/flags.yaml": flags(false),
   "proposed/bans.yaml": ban("{{ user.id }} was banned"),
-  "proposed/flags.yaml": flags('reaction.type = "flag" and activity.id != "act-2"'),
+  "proposed/flags.yaml": flags(true),
   "proposed/unbans.yaml":
     'name: unbans\non: user.unbanned\ndo:\n  - http: { url: "${SINK}/unban" }\n',
 };

@@ -74,7 +74,7 @@ export function adminRoutes(deps: AdminDeps): Hono {
 }
 
 /** The client's address from the server's connection info (`Deno.serve`'s second argument). */
-function remoteAddress(env: unknown): string | undefined {
+export function remoteAddress(env: unknown): string | undefined {
   const addr = (env as { remoteAddr?: { hostname?: string; port?: number } } | undefined)
     ?.remoteAddr;
   return addr?.hostname === undefined ? undefined : `${addr.hostname}:${addr.port}`;

@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import type { Logger } from "../observe/log.ts";
 import { type AdminDeps, adminRoutes } from "../admin/mod.ts";
+import { consoleRoutes } from "../console/mod.tsx";
 import type { Metrics } from "../observe/metrics.ts";
 import { type SnsDeps, snsHandler } from "./sns/handler.ts";
 import { type StreamWebhookDeps, streamWebhookHandler } from "./stream_webhook.ts";
@@ -28,7 +29,8 @@ export type Surface = "public" | "operators" | "all";
 
 /** Builds the Hono app for `surface`; tests can drive it with `app.request()`. */
 export function buildServer(deps: ServerDeps, surface: Surface = "all"): Hono {
-  const app = new Hono();
+  // Not strict about a trailing slash: the console lives at `/ui/` and its routes are `/ui…`.
+  const app = new Hono({ strict: false });
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {
     const { ready, detail } = await deps.ready();
@@ -46,7 +48,9 @@ export function buildServer(deps: ServerDeps, surface: Surface = "all"): Hono {
       async (c) =>
         c.text(await deps.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }),
     );
-    app.route("/admin", adminRoutes(deps.admin));
+    const admin = adminRoutes(deps.admin);
+    app.route("/admin", admin);
+    app.route("/ui", consoleRoutes({ token: deps.admin.token, admin, log: deps.log }));
     deps.mount?.(app);
   }
   app.notFound((c) => c.json({ error: "not found" }, 404));

@@ -1,0 +1,81 @@
+/** Events: the `inbox list` search, newest first, each linking to its page. */
+import { Layout } from "../layout.tsx";
+
+/** One row of `GET /admin/events`. */
+export interface EventRow {
+  id: string;
+  sender_id?: string;
+  type: string;
+  source: string;
+  received_at: string;
+  outcome: string;
+  rules: string[];
+}
+
+const FILTERS: [string, string][] = [
+  ["webhook_id", "Webhook id"],
+  ["type", "Type (* any)"],
+  ["rule", "Rule"],
+  ["where", "JSONata condition"],
+  ["since", "Since (e.g. 24h)"],
+];
+
+/** The events page. */
+export function EventsPage(props: {
+  items: EventRow[];
+  query: Record<string, string>;
+  csrf: string;
+  error?: string;
+  next?: string;
+}) {
+  return (
+    <Layout title="Events" csrf={props.csrf}>
+      <form method="get" action="/ui/events" class="filters">
+        {FILTERS.map(([name, label]) => (
+          <label>
+            {label}
+            <input name={name} value={props.query[name] ?? ""} />
+          </label>
+        ))}
+        <label>
+          Outcome
+          <select name="outcome">
+            {["", "matched", "unmatched", "error", "dead"].map((o) => (
+              <option value={o} selected={props.query.outcome === o}>{o || "any"}</option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Search</button>
+      </form>
+      {props.error && <p class="error">{props.error}</p>}
+      <table id="events">
+        <tr>
+          <th>received</th>
+          <th>type</th>
+          <th>webhook id</th>
+          <th>outcome</th>
+          <th>rules fired</th>
+        </tr>
+        {props.items.map((e) => (
+          <tr>
+            <td>
+              <a href={`/ui/events/${encodeURIComponent(e.id)}`}>{e.received_at}</a>
+            </td>
+            <td>{e.type}</td>
+            <td>{e.sender_id ?? ""}</td>
+            <td class={e.outcome}>{e.outcome}</td>
+            <td>{e.rules.join(", ")}</td>
+          </tr>
+        ))}
+      </table>
+      {props.items.length === 0 && <p class="muted">No event matches.</p>}
+      {props.next && (
+        <p>
+          <a href={`/ui/events?${new URLSearchParams({ ...props.query, before: props.next })}`}>
+            Older
+          </a>
+        </p>
+      )}
+    </Layout>
+  );
+}

@@ -1,0 +1,84 @@
+/** The small pages: sign-in, overview and rules, and trying an event against the running rules. */
+import { Csrf, Layout, Notice } from "../layout.tsx";
+
+/** Sign-in with the admin token. */
+export function SignInPage(props: { error?: string }) {
+  return (
+    <Layout title="Sign in">
+      {props.error && <p class="error" role="alert">{props.error}</p>}
+      <form method="post" action="/ui/signin">
+        <label>
+          Admin token (SLUICE_ADMIN_TOKEN)
+          <input type="password" name="token" autocomplete="current-password" autofocus />
+        </label>
+        <p>
+          <button type="submit">Sign in</button>
+        </p>
+      </form>
+    </Layout>
+  );
+}
+
+/** One row of `GET /admin/rules`. */
+export interface RuleRow {
+  name: string;
+  on?: string[];
+  mode?: string;
+  enabled?: boolean;
+  counts: { fired: number; errors: number; throttled: number; silenced: number; grouped: number };
+  last_fired_at?: string;
+}
+
+/** The rules with their counts (the overview shows the same table). */
+export function RulesPage(props: { title: string; rules: RuleRow[]; csrf: string }) {
+  return (
+    <Layout title={props.title} csrf={props.csrf}>
+      <table id="rules">
+        <tr>
+          <th>rule</th>
+          <th>on</th>
+          <th>fired</th>
+          <th>errors</th>
+          <th>throttled</th>
+          <th>silenced</th>
+          <th>last fired</th>
+        </tr>
+        {props.rules.map((r) => (
+          <tr>
+            <td>
+              <a href={`/ui/events?rule=${encodeURIComponent(r.name)}`}>{r.name}</a>
+              {r.enabled === false && <span class="muted">(disabled)</span>}
+              {r.mode === "shadow" && <span class="muted">(shadow)</span>}
+            </td>
+            <td>{(r.on ?? []).join(", ")}</td>
+            <td>{r.counts.fired}</td>
+            <td class={r.counts.errors ? "error" : ""}>{r.counts.errors}</td>
+            <td>{r.counts.throttled}</td>
+            <td>{r.counts.silenced}</td>
+            <td>{r.last_fired_at ?? "never"}</td>
+          </tr>
+        ))}
+      </table>
+    </Layout>
+  );
+}
+
+/** Paste an event; see `match --explain` against the running rules. */
+export function TryPage(props: { csrf: string; body?: string; result?: unknown; error?: string }) {
+  return (
+    <Layout title="Try an event" csrf={props.csrf}>
+      <form method="post" action="/ui/try">
+        <Csrf token={props.csrf} />
+        <label>
+          Event JSON
+          <textarea name="event">{props.body ?? '{ "type": "user.banned" }'}</textarea>
+        </label>
+        <p>
+          <button type="submit">Explain</button>
+        </p>
+      </form>
+      <Notice text={props.error} />
+      {props.result !== undefined && <pre id="result">{JSON.stringify(props.result, null, 2)}</pre>}
+    </Layout>
+  );
+}

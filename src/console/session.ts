@@ -1,0 +1,81 @@
+/**
+ * Console sessions: signing in with the admin token sets a signed, expiring, HttpOnly,
+ * SameSite=Strict cookie (Secure when the request came over TLS); every form that changes
+ * something carries a CSRF token derived from the session. The signing key is derived from the
+ * admin token, so replicas sharing the token accept each other's sessions and changing the token
+ * ends every session.
+ */
+
+/** The session cookie's name. */
+export const SESSION_COOKIE = "sluice_session";
+/** How long a session lasts. */
+export const SESSION_MS = 8 * 60 * 60 * 1000;
+
+const encoder = new TextEncoder();
+
+async function hmacHex(key: string, message: string): Promise<string> {
+  const k = await crypto.subtle.importKey(
+    "raw",
+    encoder.encode(key),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const sig = new Uint8Array(await crypto.subtle.sign("HMAC", k, encoder.encode(message)));
+  return Array.from(sig, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Equal strings, compared in time that depends only on their lengths. */
+function same(a: string, b: string): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
+  }
+  return diff === 0;
+}
+
+/** Makes and checks sessions and CSRF tokens for one admin token. */
+export class Sessions {
+  constructor(private readonly token: string, private readonly now: () => number = Date.now) {}
+
+  private key(): Promise<string> {
+    return hmacHex(this.token, "sluice console session key");
+  }
+
+  /** A new session cookie value: `expiry.nonce.signature`. */
+  async create(): Promise<string> {
+    const expires = this.now() + SESSION_MS;
+    const nonce = crypto.randomUUID().replaceAll("-", "");
+    return `${expires}.${nonce}.${await hmacHex(await this.key(), `${expires}.${nonce}`)}`;
+  }
+
+  /** The session's nonce if the cookie is genuine and not expired, else undefined. */
+  async verify(cookie: string | undefined): Promise<string | undefined> {
+    const parts = (cookie ?? "").split(".");
+    if (parts.length !== 3 || !/^\d{1,16}$/.test(parts[0]) || !/^[0-9a-f]{32}$/.test(parts[1])) {
+      return undefined;
+    }
+    const [expires, nonce, sig] = parts;
+    if (Number(expires) < this.now()) return undefined;
+    const expected = await hmacHex(await this.key(), `${expires}.${nonce}`);
+    return same(sig, expected) ? nonce : undefined;
+  }
+
+  /** The CSRF token of a session. */
+  async csrf(nonce: string): Promise<string> {
+    return await hmacHex(await this.key(), `csrf:${nonce}`);
+  }
+
+  /** Whether `given` is the CSRF token of the session. */
+  async checkCsrf(nonce: string, given: unknown): Promise<boolean> {
+    return typeof given === "string" && same(given, await this.csrf(nonce));
+  }
+}
+
+/** The Set-Cookie value for a session (or, with `value` empty, its removal). */
+export function sessionCookie(value: string, secure: boolean): string {
+  const attributes = ["Path=/ui", "HttpOnly", "SameSite=Strict"];
+  if (secure) attributes.push("Secure");
+  attributes.push(value ? `Max-Age=${SESSION_MS / 1000}` : "Max-Age=0");
+  return `${SESSION_COOKIE}=${value}; ${attributes.join("; ")}`;
+}
