@@ -7,6 +7,7 @@
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { remoteAddress, sameSecret } from "../admin/mod.ts";
 import type { Logger } from "../observe/log.ts";
@@ -33,6 +34,9 @@ const SECURITY_HEADERS = {
   "cache-control": "no-store",
 };
 
+/** The largest form the console reads (a pasted event included). */
+const MAX_FORM_BYTES = 1024 * 1024;
+
 /** Failed sign-ins wait this long before the answer (per attempt), and are logged. */
 const FAILED_SIGNIN_DELAY_MS = 1_000;
 
@@ -50,6 +54,11 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
   });
   ui.get("/assets/console.css", (c) => c.body(CONSOLE_CSS, 200, { "content-type": "text/css" }));
+  // Forms are small; a pasted event is at most what the webhook takes.
+  ui.use(
+    "*",
+    bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.text("form too large", 413) }),
+  );
   ui.use("*", async (c, next) => {
     if (!sessions) return c.text("the console is off: set SLUICE_ADMIN_TOKEN", 404);
     if (c.req.path === "/ui/signin") return await next();

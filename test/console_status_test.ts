@@ -1,0 +1,106 @@
+/**
+ * The console's edges, in process (`app.request()`): off without a token, sign-in required,
+ * forged or expired sessions refused, CSRF required on every change, bodies bounded, and the
+ * security headers on every answer, signed in or not.
+ */
+import { adminRoutes } from "../src/admin/mod.ts";
+import { consoleRoutes } from "../src/console/mod.tsx";
+import { SESSION_MS, Sessions } from "../src/console/session.ts";
+import { Logger } from "../src/observe/log.ts";
+import { openStore } from "../src/store/mod.ts";
+import { assertEquals, assertIncludes } from "./support/assert.ts";
+import { ruleSetFrom } from "./support/rules.ts";
+import { Hono } from "hono";
+
+const TOKEN = "console-status-token-123";
+
+async function consoleApp(token: string | undefined) {
+  const store = await openStore("sqlite::memory:");
+  const rules = await ruleSetFrom({
+    "r.yaml": "on: user.banned\ndo:\n  - http: { url: 'http://127.0.0.1:9/x' }\n",
+  });
+  const log = new Logger("error", () => {});
+  const admin = adminRoutes({
+    token,
+    store,
+    rules: () => rules,
+    loadProblems: () => [],
+    reload: () => Promise.resolve({ ok: true, problems: [] }),
+    log,
+  });
+  const app = new Hono({ strict: false });
+  app.route("/ui", consoleRoutes({ token, admin, log }));
+  return { app, store };
+}
+
+Deno.test("console: off without a token; sign-in required; headers on every answer", async () => {
+  const off = await consoleApp(undefined);
+  assertEquals((await off.app.request("/ui/")).status, 404);
+  await off.store.close();
+
+  const { app, store } = await consoleApp(TOKEN);
+  try {
+    const anonymous = await app.request("/ui/events");
+    assertEquals([anonymous.status, anonymous.headers.get("location")], [303, "/ui/signin"]);
+    assertEquals(anonymous.headers.get("x-frame-options"), "DENY");
+    const css = await app.request("/ui/assets/console.css");
+    assertEquals([css.status, css.headers.get("content-type")], [200, "text/css"]);
+    for (
+      const cookie of [
+        "sluice_session=1.2.3",
+        "sluice_session=garbage",
+        `sluice_session=${"9".repeat(16)}.${"a".repeat(32)}.${"0".repeat(64)}`,
+      ]
+    ) {
+      assertEquals((await app.request("/ui/", { headers: { cookie } })).status, 303, cookie);
+    }
+    const expired = await new Sessions(TOKEN, () => Date.now() - SESSION_MS - 1).create();
+    assertEquals(
+      (await app.request("/ui/", { headers: { cookie: `sluice_session=${expired}` } })).status,
+      303,
+    );
+    const other = await new Sessions("another-token-0123456789").create();
+    assertEquals(
+      (await app.request("/ui/", { headers: { cookie: `sluice_session=${other}` } })).status,
+      303,
+    );
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("console: sessions, CSRF on every change, bounded bodies", async () => {
+  const { app, store } = await consoleApp(TOKEN);
+  try {
+    const signin = await app.request("/ui/signin", {
+      method: "POST",
+      body: new URLSearchParams({ token: TOKEN }),
+    });
+    assertEquals(signin.status, 303);
+    const setCookie = signin.headers.get("set-cookie")!;
+    assertIncludes(setCookie, "HttpOnly");
+    assertIncludes(setCookie, "SameSite=Strict");
+    const cookie = setCookie.split(";")[0];
+    const page = await app.request("/ui/try", { headers: { cookie } });
+    assertEquals(page.status, 200);
+    const csrf = /name="_csrf" value="([0-9a-f]{64})"/.exec(await page.text())![1];
+    const post = (body: Record<string, string>) =>
+      app.request("/ui/try", {
+        method: "POST",
+        headers: { cookie },
+        body: new URLSearchParams(body),
+      });
+    assertEquals((await post({ event: '{"type":"user.banned"}' })).status, 403, "no token");
+    assertEquals((await post({ event: "{}", _csrf: "0".repeat(64) })).status, 403, "wrong token");
+    const ok = await post({ event: '{"type":"user.banned"}', _csrf: csrf });
+    assertEquals(ok.status, 200);
+    assertIncludes(await ok.text(), "&quot;matches&quot;");
+    const big = await app.request("/ui/signin", {
+      method: "POST",
+      body: new URLSearchParams({ token: "x".repeat(2 * 1024 * 1024) }),
+    });
+    assertEquals(big.status, 413);
+  } finally {
+    await store.close();
+  }
+});
