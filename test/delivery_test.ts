@@ -142,7 +142,11 @@ Deno.test("running out of attempts makes a dead letter with every attempt", asyn
       p.advance(10_000);
     }
     const [dead] = await p.store.listDeadLetters();
-    assertEquals(dead.history.map((h) => h.outcome), ["retry", "retry", "retry", "retry"]);
+    assertEquals(
+      dead.history.map((h) => h.outcome),
+      ["retry", "retry", "retry", "permanent"],
+      "the last attempt is the final one",
+    );
     assertIncludes(dead.lastError!, "gave up after 4 attempts");
   });
 });

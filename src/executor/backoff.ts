@@ -34,7 +34,12 @@ export function decideAfterAttempt(
   if (made >= policy.maxAttempts) {
     return {
       kind: "dead",
-      attempt: { ...attempt, error: `${outcome.error}; gave up after ${made} attempts` },
+      // The attempt that ends a delivery is recorded as final, whatever made it fail.
+      attempt: {
+        ...attempt,
+        outcome: "permanent",
+        error: `${outcome.error}; gave up after ${made} attempts`,
+      },
     };
   }
   const delay = outcome.retryAfterMs === undefined
@@ -46,6 +51,7 @@ export function decideAfterAttempt(
       kind: "dead",
       attempt: {
         ...attempt,
+        outcome: "permanent",
         error: `${outcome.error}; retry window of ${policy.maxDurationMs / 1000}s used up`,
       },
     };
