@@ -105,13 +105,13 @@ Deno.test({
         await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
         assertEquals(new URL(page.url()).pathname, "/ui/");
         assertIncludes(await text(page, "#rules"), "flags-to-slack");
+        assertIncludes(await text(page, "#counts"), "2 dead letter(s)");
         const [cookie] = await browser.cookies();
         assertEquals([cookie.name, cookie.httpOnly, cookie.sameSite], [
           "sluice_session",
           true,
           "Strict",
         ]);
-        await shot(page, "overview");
 
         // Find the like by its webhook id and read why the flag rule did not fire.
         await page.goto(`${sluice.url}/ui/events`);
@@ -162,6 +162,28 @@ Deno.test({
         const result = JSON.parse(await text(page, "#result"));
         assertEquals(result.matches.map((m: { rule: string }) => m.rule), ["flags-to-slack"]);
         await shot(page, "try");
+
+        // Overview counts and chart; a rule's page; a silence added and expired.
+        await page.goto(`${sluice.url}/ui/`);
+        assertIncludes(await text(page, "#counts"), "0 dead letter(s)");
+        assertOk((await page.$$("svg rect")).length > 0, "the chart has bars");
+        await shot(page, "overview");
+        await page.goto(`${sluice.url}/ui/rules`);
+        await Promise.all([page.waitForNavigation(), page.click("#rules a")]);
+        assertIncludes(await text(page, "#yaml"), "name: ban-to-partner");
+        assertIncludes(await text(page, "#events"), "user.banned");
+        await shot(page, "rule");
+        await page.goto(`${sluice.url}/ui/silences`);
+        await page.select("select[name=rule]", "flags-to-slack");
+        await page.type("input[name=if]", 'activity.id = "act-9"');
+        await page.type("input[name=reason]", "flag wave on act-9");
+        await Promise.all([page.waitForNavigation(), page.click("#add-silence button")]);
+        assertIncludes(await text(page, ".notice"), "Silenced flags-to-slack until");
+        assertIncludes(await text(page, "#silences"), "flag wave on act-9");
+        await shot(page, "silences");
+        await Promise.all([page.waitForNavigation(), page.click("#silences button")]);
+        assertIncludes(await text(page, ".notice"), "Expired.");
+        assertIncludes(await text(page, "main"), "No silence is in force.");
 
         // Defences: a form without its CSRF token is refused; strict CSP; no framing.
         const session = `sluice_session=${cookie.value}`;

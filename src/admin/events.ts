@@ -13,7 +13,7 @@ import {
   sinceParam,
   stringList,
 } from "./query.ts";
-import { eventSummaryView, eventView } from "./views.ts";
+import { eventSummaryView, eventView, iso } from "./views.ts";
 
 const SEARCH = ["type", "webhook_id", "rule", "outcome", "where", "since", "before", "limit"];
 
@@ -43,6 +43,22 @@ export function eventRoutes(deps: AdminDeps, audit: Audit): Hono {
       if (e instanceof WhereError) throw new BadRequestError(e.message);
       throw e;
     }
+  });
+
+  routes.get("/stats", async (c) => {
+    query(c, []);
+    const s = await deps.store.stats();
+    const since = Date.now() - 60 * 60_000;
+    return c.json({
+      pending_events: s.pendingEvents,
+      pending_deliveries: s.pendingDeliveries,
+      dead_letters: s.deadLetters,
+      events_per_minute: (await deps.store.eventsPerMinute(since)).map((m) => ({
+        minute: iso(m.minute * 60_000),
+        outcome: m.outcome,
+        count: m.count,
+      })),
+    });
   });
 
   routes.get("/events/:id", async (c) => {

@@ -34,4 +34,10 @@ button:focus-visible, a:focus-visible, input:focus-visible { outline: 2px solid 
 .dead, .false { color: var(--bad); }
 ul.trace { list-style: none; padding-left: 1.1rem; margin: .2rem 0; }
 .muted { color: var(--muted); }
+.bar-matched, .key-matched { fill: var(--ok); color: var(--ok); }
+.bar-unmatched, .key-unmatched { fill: var(--muted); color: var(--muted); }
+.bar-error, .key-error { fill: var(--bad); color: var(--bad); }
+.bar-pending, .key-pending { fill: var(--accent); color: var(--accent); }
+figure { margin: 0 0 1rem; }
+figcaption span { margin-left: .6rem; }
 `;

@@ -9,6 +9,7 @@ const NAV: [string, string][] = [
   ["/ui/events", "Events"],
   ["/ui/dead-letters", "Dead letters"],
   ["/ui/rules", "Rules"],
+  ["/ui/silences", "Silences"],
   ["/ui/try", "Try an event"],
 ];
 

@@ -15,7 +15,9 @@ import { CONSOLE_CSS } from "./assets.ts";
 import { type DeadLetterRow, DeadLettersPage } from "./pages/dead_letters.tsx";
 import { type EventJson, EventPage } from "./pages/event.tsx";
 import { type EventRow, EventsPage } from "./pages/events.tsx";
-import { type RuleRow, RulesPage, SignInPage, TryPage } from "./pages/simple.tsx";
+import { OverviewPage, type StatsJson } from "./pages/overview.tsx";
+import { type SilenceRow, SilencesPage } from "./pages/silences.tsx";
+import { RulePage, type RuleRow, RulesPage, SignInPage, TryPage } from "./pages/simple.tsx";
 import { SESSION_COOKIE, sessionCookie, Sessions } from "./session.ts";
 
 /** What the console needs: the admin token, the admin API to call, and the log. */
@@ -115,14 +117,68 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
     Object.fromEntries(keys.flatMap((k) => (c.req.query(k) ? [[k, c.req.query(k)!]] : [])));
 
   ui.get("/", async (c) => {
-    const { json } = await api(c, "/rules");
+    const [{ json: stats }, { json }] = await Promise.all([api(c, "/stats"), api(c, "/rules")]);
     return c.html(
-      <RulesPage title="Overview" rules={json.rules as RuleRow[]} csrf={c.get("csrf")} />,
+      <OverviewPage
+        stats={stats as StatsJson}
+        rules={json.rules as RuleRow[]}
+        csrf={c.get("csrf")}
+      />,
     );
   });
   ui.get("/rules", async (c) => {
     const { json } = await api(c, "/rules");
-    return c.html(<RulesPage title="Rules" rules={json.rules as RuleRow[]} csrf={c.get("csrf")} />);
+    return c.html(
+      <RulesPage rules={json.rules as RuleRow[]} problems={json.problems} csrf={c.get("csrf")} />,
+    );
+  });
+  ui.get("/rules/:name", async (c) => {
+    const name = c.req.param("name");
+    const { ok, json } = await api(c, `/rules/${encodeURIComponent(name)}`);
+    if (!ok) return c.text(json.error, 404);
+    const events = await api(c, `/events?${new URLSearchParams({ rule: name, limit: "20" })}`);
+    return c.html(
+      <RulePage
+        name={json.name}
+        file={json.file}
+        source={json.source}
+        events={events.ok ? events.json.items as EventRow[] : []}
+        csrf={c.get("csrf")}
+      />,
+    );
+  });
+
+  ui.get("/silences", async (c) => {
+    const [{ json }, { json: rules }] = await Promise.all([api(c, "/silences"), api(c, "/rules")]);
+    return c.html(
+      <SilencesPage
+        items={json.items as SilenceRow[]}
+        rules={(rules.rules as RuleRow[]).map((r) => r.name)}
+        csrf={c.get("csrf")}
+        notice={c.req.query("notice")}
+      />,
+    );
+  });
+  ui.post("/silences", async (c) => {
+    const form = await c.req.parseBody();
+    const field = (k: string) => (typeof form[k] === "string" ? (form[k] as string).trim() : "");
+    const { ok, json } = await api(c, "/silences", {
+      rule: field("rule"),
+      ...(field("if") ? { if: field("if") } : {}),
+      for: field("for"),
+      reason: field("reason"),
+    });
+    const notice = ok ? `Silenced ${json.rule} until ${json.until}` : `Not silenced: ${json.error}`;
+    return c.redirect(`/ui/silences?notice=${encodeURIComponent(notice)}`, 303);
+  });
+  ui.post("/silences/:id/expire", async (c) => {
+    const { ok, json } = await api(
+      c,
+      `/silences/${encodeURIComponent(c.req.param("id"))}/expire`,
+      {},
+    );
+    const notice = ok ? "Expired." : `Not expired: ${json.error}`;
+    return c.redirect(`/ui/silences?notice=${encodeURIComponent(notice)}`, 303);
   });
 
   ui.get("/events", async (c) => {

@@ -16,3 +16,9 @@ export function newEventId(now: number = Date.now()): string {
     hex.slice(20)
   }`;
 }
+
+/** The smallest event id made at or after `ms`: ids sort by time, so a bound for an index scan. */
+export function firstEventIdAt(ms: number): string {
+  const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, "0").slice(-12);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-0000-0000-000000000000`;
+}

@@ -44,6 +44,25 @@ const CLOSE_AFTER_ANSWER_MS = 500;
 /** Longest pause of the accept loop after an accept error (such as too many open files). */
 const MAX_ACCEPT_BACKOFF_MS = 1_000;
 
+/**
+ * Closing a connection aborts its server, and Deno's abort listener closes the connection's
+ * resource. When the peer closed it a moment before (a race this side cannot see: the server's
+ * `finished` settles a turn later), that listener throws `BadResource`, which an event listener
+ * reports as uncaught and which would end the process. The connection is gone either way, so that
+ * one error is not fatal; any other uncaught error still is.
+ */
+let abortRaceGuarded = false;
+function guardAbortRace() {
+  if (abortRaceGuarded) return;
+  abortRaceGuarded = true;
+  globalThis.addEventListener("error", (e) => {
+    const error = (e as ErrorEvent).error;
+    if (error instanceof Deno.errors.BadResource && /00_serve/.test(String(error.stack))) {
+      e.preventDefault();
+    }
+  });
+}
+
 /** Deno's per-connection server, when this Deno has it. */
 function serveOnConnection(): ServeOnConnection | undefined {
   const key = (Deno as unknown as { internal?: symbol }).internal;
@@ -62,6 +81,7 @@ export function serveHttp(
     return Response.json({ error: "internal error" }, { status: 500 });
   };
   const serveOn = serveOnConnection();
+  if (serveOn) guardAbortRace();
   if (!serveOn) {
     options.log.warn(
       "this Deno has no per-connection HTTP server: header and idle timeouts and the " +

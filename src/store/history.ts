@@ -11,6 +11,7 @@ import type {
   QuarantinedBody,
   StoredEvent,
 } from "../inbox/model.ts";
+import { firstEventIdAt } from "../event/id.ts";
 import type { RuleCounts } from "./roles.ts";
 import type { Dialect, Row, Tx } from "./driver.ts";
 import { attemptFromRow, deliveryFromRow, eventFromRow, quarantineFromRow } from "./rows.ts";
@@ -109,6 +110,26 @@ export async function scanEvents(
     before === undefined ? [since, limit] : [since, limit, before],
   );
   return rows.map(eventFromRow);
+}
+
+/**
+ * Events received since `since`, counted per minute (epoch minute) and outcome (`pending` before
+ * dispatch). Bounded by the time-ordered id, so it reads the primary key's range, not the table.
+ */
+export async function eventsPerMinute(
+  tx: Tx,
+  since: number,
+): Promise<{ minute: number; outcome: string; count: number }[]> {
+  const rows = await tx.all(
+    `SELECT received_at / 60000 AS minute, COALESCE(outcome, 'pending') AS outcome, COUNT(*) AS n
+     FROM sluice_events WHERE id >= $1 AND received_at >= $2 GROUP BY 1, 2 ORDER BY 1, 2`,
+    [firstEventIdAt(since), since],
+  );
+  return rows.map((r) => ({
+    minute: Number(r.minute),
+    outcome: r.outcome as string,
+    count: Number(r.n),
+  }));
 }
 
 /** One event, by sluice's id or (the newest with) the sender's id, with deliveries and attempts. */

@@ -110,6 +110,8 @@ export interface RuleCounts {
 export interface History {
   /** Events newest first matching `filter` (paged by id with `before`). */
   listEvents(filter?: EventFilter): Promise<EventSummary[]>;
+  /** Events received since `since` (epoch ms) per minute and outcome, for charts. */
+  eventsPerMinute(since: number): Promise<{ minute: number; outcome: string; count: number }[]>;
   /** Events received since `since` (epoch ms), newest first, before the id `before`. */
   scanEvents(since: number, before: string | undefined, limit: number): Promise<StoredEvent[]>;
   /** One event, by sluice's id or the sender's id, with its deliveries and their attempts. */

@@ -18,6 +18,7 @@ import { dispatchMany, type DispatchRequest } from "./dispatch.ts";
 import type { Driver, Tx } from "./driver.ts";
 import { claimEvents, putEvent, quarantine } from "./events.ts";
 import {
+  eventsPerMinute,
   getEvent,
   listDeliveries,
   listEvents,
@@ -176,6 +177,10 @@ export class SqlStore implements Store {
 
   listEvents(filter: EventFilter = {}) {
     return this.read((tx) => listEvents(tx, this.driver.dialect, filter));
+  }
+
+  eventsPerMinute(since: number) {
+    return this.read((tx) => eventsPerMinute(tx, since));
   }
 
   scanEvents(since: number, before: string | undefined, limit: number) {

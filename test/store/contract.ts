@@ -66,6 +66,20 @@ export function storeContract(name: string, open: OpenStore): void {
     assertEquals(next.map((e) => e.id), [ids[1]]);
   });
 
+  test("eventsPerMinute counts a window by minute and outcome", async (store, clock) => {
+    const start = clock.now();
+    await put(store, "m1");
+    await put(store, "m2");
+    clock.advance(61_000);
+    await put(store, "m3");
+    const minute = Math.floor(start / 60_000);
+    const counts = await store.eventsPerMinute(start - 1);
+    assertEquals(counts.reduce((n, c) => n + c.count, 0), 3);
+    assertEquals(counts.every((c) => c.outcome === "pending"), true);
+    assertEquals(counts[0].minute >= minute, true);
+    assertEquals(await store.eventsPerMinute(clock.now() + 1), []);
+  });
+
   test("put dedupes by source id within the window", async (store, clock) => {
     const a = await put(store, "w1");
     assertEquals(a.duplicate, false);

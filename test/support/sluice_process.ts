@@ -10,6 +10,8 @@ export interface SluiceProcess {
   url: string;
   /** Every JSON log line so far. */
   logs: Record<string, unknown>[];
+  /** What it printed on standard error (a crash's stack, a refusal's message). */
+  stderr: string[];
   child: Deno.ChildProcess;
   /** Sends SIGTERM and waits for the exit status. */
   stop(): Promise<number>;
@@ -87,6 +89,7 @@ export async function startSluice(
   return {
     url,
     logs,
+    stderr,
     child,
     async stop() {
       if (!exited) child.kill("SIGTERM");

@@ -48,26 +48,7 @@ export function EventsPage(props: {
         <button type="submit">Search</button>
       </form>
       {props.error && <p class="error">{props.error}</p>}
-      <table id="events">
-        <tr>
-          <th>received</th>
-          <th>type</th>
-          <th>webhook id</th>
-          <th>outcome</th>
-          <th>rules fired</th>
-        </tr>
-        {props.items.map((e) => (
-          <tr>
-            <td>
-              <a href={`/ui/events/${encodeURIComponent(e.id)}`}>{e.received_at}</a>
-            </td>
-            <td>{e.type}</td>
-            <td>{e.sender_id ?? ""}</td>
-            <td class={e.outcome}>{e.outcome}</td>
-            <td>{e.rules.join(", ")}</td>
-          </tr>
-        ))}
-      </table>
+      <EventsTable items={props.items} />
       {props.items.length === 0 && <p class="muted">No event matches.</p>}
       {props.next && (
         <p>
@@ -77,5 +58,31 @@ export function EventsPage(props: {
         </p>
       )}
     </Layout>
+  );
+}
+
+/** Events as a table, each linking to its page. */
+export function EventsTable(props: { items: EventRow[] }) {
+  return (
+    <table id="events">
+      <tr>
+        <th>received</th>
+        <th>type</th>
+        <th>webhook id</th>
+        <th>outcome</th>
+        <th>rules fired</th>
+      </tr>
+      {props.items.map((e) => (
+        <tr>
+          <td>
+            <a href={`/ui/events/${encodeURIComponent(e.id)}`}>{e.received_at}</a>
+          </td>
+          <td>{e.type}</td>
+          <td>{e.sender_id ?? ""}</td>
+          <td class={e.outcome}>{e.outcome}</td>
+          <td>{e.rules.join(", ")}</td>
+        </tr>
+      ))}
+    </table>
   );
 }

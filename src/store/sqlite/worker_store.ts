@@ -156,6 +156,7 @@ const STORE_METHODS = [
   "setThread",
   "listEvents",
   "scanEvents",
+  "eventsPerMinute",
   "getEvent",
   "listDeliveries",
   "listQuarantine",
