@@ -106,6 +106,10 @@ Deno.test({
         assertEquals(new URL(page.url()).pathname, "/ui/");
         assertIncludes(await text(page, "#rules"), "flags-to-slack");
         assertIncludes(await text(page, "#counts"), "2 dead letter(s)");
+        assertIncludes(
+          await text(page, "#rule-set"),
+          "2 rule(s) loaded; the rule folder has no problem.",
+        );
         const [cookie] = await browser.cookies();
         assertEquals([cookie.name, cookie.httpOnly, cookie.sameSite], [
           "sluice_session",
@@ -125,6 +129,16 @@ Deno.test({
         assertIncludes(decision, 'reaction.type = "flag" → false');
         assertIncludes(decision, "nothing (not in the event)");
         await shot(page, "event");
+
+        // The live view picks up a new event by itself.
+        await page.goto(`${sluice.url}/ui/events?live=1`);
+        await post({ type: "user.unbanned", user: { id: "mallory" } }, "wh-live");
+        await page.waitForFunction(
+          () =>
+            (globalThis as unknown as { document: { body: { textContent: string } } }).document.body
+              .textContent.includes("wh-live"),
+          { timeout: 20_000 },
+        );
 
         // A hostile body is shown as text, never run or rendered.
         await page.goto(`${sluice.url}/ui/events?webhook_id=wh-hostile`);

@@ -14,13 +14,18 @@ const NAV: [string, string][] = [
 ];
 
 /** A full page. `csrf` is set when signed in (the sign-out form needs it). */
-export function Layout(props: { title: string; csrf?: string; children?: Child }) {
+export function Layout(
+  props: { title: string; csrf?: string; refreshSeconds?: number; children?: Child },
+) {
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title} · sluice</title>
+        {props.refreshSeconds && (
+          <meta http-equiv="refresh" content={String(props.refreshSeconds)} />
+        )}
         <link rel="stylesheet" href="/ui/assets/console.css" />
       </head>
       <body>

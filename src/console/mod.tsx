@@ -122,6 +122,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
       <OverviewPage
         stats={stats as StatsJson}
         rules={json.rules as RuleRow[]}
+        problems={json.problems}
         csrf={c.get("csrf")}
       />,
     );
@@ -184,7 +185,9 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
   ui.get("/events", async (c) => {
     const q = query(c, ["webhook_id", "type", "rule", "outcome", "where", "since", "before"]);
     const { ok, json } = await api(c, `/events?${new URLSearchParams(q)}`);
-    const { before: _b, ...shown } = q;
+    const { before: _b, ...filters } = q;
+    const live = c.req.query("live") === "1";
+    const shown = live ? { ...filters, live: "1" } : filters;
     return c.html(
       <EventsPage
         items={ok ? json.items as EventRow[] : []}
@@ -192,6 +195,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
         csrf={c.get("csrf")}
         error={ok ? undefined : json.error}
         next={ok ? json.next_before : undefined}
+        live={live}
       />,
     );
   });

@@ -27,9 +27,18 @@ export function EventsPage(props: {
   csrf: string;
   error?: string;
   next?: string;
+  /** The live view: the page reloads itself every few seconds (no script needed). */
+  live?: boolean;
 }) {
+  const { live: _live, ...filters } = props.query;
+  const toggle = new URLSearchParams(props.live ? filters : { ...filters, live: "1" });
   return (
-    <Layout title="Events" csrf={props.csrf}>
+    <Layout title="Events" csrf={props.csrf} refreshSeconds={props.live ? 3 : undefined}>
+      <p>
+        <a href={`/ui/events?${toggle}`} id="live">
+          {props.live ? "Stop the live view" : "Live view (newest first, every 3 s)"}
+        </a>
+      </p>
       <form method="get" action="/ui/events" class="filters">
         {FILTERS.map(([name, label]) => (
           <label>
@@ -45,6 +54,7 @@ export function EventsPage(props: {
             ))}
           </select>
         </label>
+        {props.live && <input type="hidden" name="live" value="1" />}
         <button type="submit">Search</button>
       </form>
       {props.error && <p class="error">{props.error}</p>}

@@ -62,7 +62,9 @@ function Chart(props: { points: StatsJson["events_per_minute"]; now: number }) {
 }
 
 /** The overview page. */
-export function OverviewPage(props: { stats: StatsJson; rules: RuleRow[]; csrf: string }) {
+export function OverviewPage(
+  props: { stats: StatsJson; rules: RuleRow[]; problems: string[]; csrf: string },
+) {
   const s = props.stats;
   return (
     <Layout title="Overview" csrf={props.csrf}>
@@ -75,6 +77,12 @@ export function OverviewPage(props: { stats: StatsJson; rules: RuleRow[]; csrf: 
         </a>
       </p>
       <h2>Rules</h2>
+      <p id="rule-set">
+        {props.rules.length} rule(s) loaded; {props.problems.length
+          ? `${props.problems.length} problem(s) in the rule folder (the last good set runs):`
+          : "the rule folder has no problem."}
+      </p>
+      {props.problems.map((p) => <p class="error">{p}</p>)}
       <RulesTable rules={props.rules} />
     </Layout>
   );
