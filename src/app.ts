@@ -229,6 +229,7 @@ export class App {
         store,
         rules: () => this.live.rules,
         loadProblems: () => this.live.status.problems,
+        rulesState: () => this.live.status,
         reload: () => this.reload(),
         log,
         rateIntervals,

@@ -23,6 +23,8 @@ export interface AdminDeps {
   store: Store;
   rules: () => RuleSet;
   loadProblems: () => Problem[];
+  /** Which set runs (the folder, or the last good one kept in the store) and when it loaded. */
+  rulesState?: () => { running: "files" | "last good"; loadedAt: number };
   reload: () => Promise<{ ok: boolean; problems: Problem[] }>;
   log: Logger;
   rateIntervals?: RateIntervals;

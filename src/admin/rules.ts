@@ -40,6 +40,12 @@ export function ruleRoutes(deps: AdminDeps, audit: Audit): Hono {
         };
       }),
       problems: deps.loadProblems().map(formatProblem),
+      ...(deps.rulesState
+        ? {
+          running: deps.rulesState().running,
+          loaded_at: iso(deps.rulesState().loadedAt),
+        }
+        : {}),
     });
   });
 

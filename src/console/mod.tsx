@@ -123,6 +123,8 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
         stats={stats as StatsJson}
         rules={json.rules as RuleRow[]}
         problems={json.problems}
+        running={json.running}
+        loadedAt={json.loaded_at}
         csrf={c.get("csrf")}
       />,
     );

@@ -62,9 +62,14 @@ function Chart(props: { points: StatsJson["events_per_minute"]; now: number }) {
 }
 
 /** The overview page. */
-export function OverviewPage(
-  props: { stats: StatsJson; rules: RuleRow[]; problems: string[]; csrf: string },
-) {
+export function OverviewPage(props: {
+  stats: StatsJson;
+  rules: RuleRow[];
+  problems: string[];
+  running?: string;
+  loadedAt?: string;
+  csrf: string;
+}) {
   const s = props.stats;
   return (
     <Layout title="Overview" csrf={props.csrf}>
@@ -78,7 +83,11 @@ export function OverviewPage(
       </p>
       <h2>Rules</h2>
       <p id="rule-set">
-        {props.rules.length} rule(s) loaded; {props.problems.length
+        {props.rules.length} rule(s) loaded{props.loadedAt
+          ? ` ${
+            props.running === "last good" ? "from the last good set, kept" : "at"
+          } ${props.loadedAt}`
+          : ""}; {props.problems.length
           ? `${props.problems.length} problem(s) in the rule folder (the last good set runs):`
           : "the rule folder has no problem."}
       </p>
