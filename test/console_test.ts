@@ -198,6 +198,18 @@ Deno.test({
         assertIncludes(await text(page, ".notice"), "Expired.");
         assertIncludes(await text(page, "main"), "No silence is in force.");
 
+        // On a phone: nothing wider than the screen (tables scroll inside themselves).
+        await page.setViewport({ width: 390, height: 844 });
+        for (const path of ["/ui/", "/ui/events", "/ui/dead-letters", "/ui/silences"]) {
+          await page.goto(`${sluice.url}${path}`);
+          const width = await page.evaluate(() =>
+            (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } })
+              .document.documentElement.scrollWidth
+          );
+          assertOk(width <= 391, `${path} is ${width}px wide on a 390px screen`);
+        }
+        await page.setViewport({ width: 1100, height: 800 });
+
         // Defences: a form without its CSRF token is refused; strict CSP; no framing.
         const session = `sluice_session=${cookie.value}`;
         const forged = await fetch(`${sluice.url}/ui/dead-letters/act`, {
