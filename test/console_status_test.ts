@@ -104,3 +104,41 @@ Deno.test("console: sessions, CSRF on every change, bounded bodies", async () =>
     await store.close();
   }
 });
+
+Deno.test("console: notices only from its own redirects; sign-ins bounded", async () => {
+  const { app, store } = await consoleApp(TOKEN);
+  try {
+    const signin = await app.request("/ui/signin", {
+      method: "POST",
+      body: new URLSearchParams({ token: TOKEN }),
+    });
+    const cookie = signin.headers.get("set-cookie")!.split(";")[0];
+    const get = (path: string) => app.request(path, { headers: { cookie } });
+    const forged = await get("/ui/silences?notice=Session%20expired%3A%20re-enter%20your%20token");
+    assertEquals((await forged.text()).includes("Session expired"), false, "an unsigned notice");
+
+    const page = await (await get("/ui/silences")).text();
+    const csrf = /name="_csrf" value="([0-9a-f]{64})"/.exec(page)![1];
+    const tooLong = await app.request("/ui/silences", {
+      method: "POST",
+      headers: { cookie },
+      body: new URLSearchParams({ _csrf: csrf, rule: "r", for: "99999999999d", reason: "x" }),
+    });
+    assertEquals(tooLong.status, 303);
+    const shown = await (await get(tooLong.headers.get("location")!)).text();
+    assertIncludes(shown, "Not silenced: for: at most 365d", "its own notice is shown");
+    assertEquals((await get("/ui/silences")).status, 200, "the page still lists silences");
+
+    const wrong = () =>
+      app.request("/ui/signin", { method: "POST", body: new URLSearchParams({ token: "nope" }) });
+    const statuses = (await Promise.all(Array.from({ length: 10 }, wrong))).map((r) => r.status);
+    assertEquals(statuses.filter((s) => s === 429).length, 2, statuses.join(","));
+    const big = await app.request("/ui/signin", {
+      method: "POST",
+      body: new URLSearchParams({ token: "x".repeat(5_000) }),
+    });
+    assertEquals(big.status, 413);
+  } finally {
+    await store.close();
+  }
+});

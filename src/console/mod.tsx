@@ -42,7 +42,10 @@ const MAX_FORM_BYTES = 1024 * 1024;
 /** Failed sign-ins wait this long before the answer (per attempt), and are logged. */
 const FAILED_SIGNIN_DELAY_MS = 1_000;
 
-type Vars = { Variables: { nonce: string; csrf: string } };
+type Vars = { Variables: { nonce: string; csrf: string; notice?: string } };
+
+/** Failed sign-ins waiting at once, at most; more are answered 429 at once. */
+const MAX_PENDING_FAILED_SIGNINS = 8;
 
 /** Builds the `/ui` routes. */
 export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
@@ -56,7 +59,8 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
   });
   ui.get("/assets/console.css", (c) => c.body(CONSOLE_CSS, 200, { "content-type": "text/css" }));
-  // Forms are small; a pasted event is at most what the webhook takes.
+  // A token is short; forms are small; a pasted event is at most what the webhook takes.
+  ui.use("/signin", bodyLimit({ maxSize: 4096, onError: (c) => c.text("form too large", 413) }));
   ui.use(
     "*",
     bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.text("form too large", 413) }),
@@ -69,6 +73,10 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
     if (!nonce) return c.redirect("/ui/signin", 303);
     c.set("nonce", nonce);
     c.set("csrf", await sessions.csrf(nonce));
+    const notice = c.req.query("notice");
+    if (notice !== undefined && await sessions.checkNotice(nonce, notice, c.req.query("sig"))) {
+      c.set("notice", notice);
+    }
     if (c.req.method === "POST") {
       const form = await c.req.parseBody({ all: true });
       if (!(await sessions.checkCsrf(nonce, form._csrf))) {
@@ -79,15 +87,21 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
   });
 
   ui.get("/signin", (c) => c.html(<SignInPage />));
+  let pendingFailures = 0;
   ui.post("/signin", async (c) => {
     const form = await c.req.parseBody();
     const given = typeof form.token === "string" ? form.token : "";
     if (!sessions || !sameSecret(given, deps.token!)) {
+      if (pendingFailures >= MAX_PENDING_FAILED_SIGNINS) {
+        return c.html(<SignInPage error="Too many sign-in attempts; try again shortly." />, 429);
+      }
+      pendingFailures++;
       deps.log.warn("console sign-in failed", {
         remote: remoteAddress(c.env),
         token_length: given.length,
       });
       await new Promise((r) => setTimeout(r, FAILED_SIGNIN_DELAY_MS));
+      pendingFailures--;
       return c.html(<SignInPage error="That is not the admin token." />, 401);
     }
     deps.log.info("audit: console sign-in", {
@@ -110,8 +124,17 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
       headers: { authorization: `Bearer ${deps.token}`, "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     }, c.env);
-    const json = await res.json();
+    // The admin API answers JSON; anything else (a route that is not there) is an error text.
+    const json = (res.headers.get("content-type") ?? "").includes("json")
+      ? await res.json()
+      : { error: `${res.status}: ${(await res.text()).slice(0, 200)}` };
     return { ok: res.ok, status: res.status, json };
+  };
+  /** A redirect to `path` that shows `notice` there (signed for this session). */
+  const redirectWith = async (c: Context<Vars>, path: string, notice: string) => {
+    const sig = await sessions!.signNotice(c.get("nonce"), notice);
+    const sep = path.includes("?") ? "&" : "?";
+    return c.redirect(`${path}${sep}${new URLSearchParams({ notice, sig })}`, 303);
   };
   const query = (c: Context, keys: string[]) =>
     Object.fromEntries(keys.flatMap((k) => (c.req.query(k) ? [[k, c.req.query(k)!]] : [])));
@@ -137,6 +160,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
   });
   ui.get("/rules/:name", async (c) => {
     const name = c.req.param("name");
+    if (name === "." || name === "..") return c.text("no such rule", 404);
     const { ok, json } = await api(c, `/rules/${encodeURIComponent(name)}`);
     if (!ok) return c.text(json.error, 404);
     const events = await api(c, `/events?${new URLSearchParams({ rule: name, limit: "20" })}`);
@@ -158,7 +182,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
         items={json.items as SilenceRow[]}
         rules={(rules.rules as RuleRow[]).map((r) => r.name)}
         csrf={c.get("csrf")}
-        notice={c.req.query("notice")}
+        notice={c.get("notice")}
       />,
     );
   });
@@ -172,7 +196,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
       reason: field("reason"),
     });
     const notice = ok ? `Silenced ${json.rule} until ${json.until}` : `Not silenced: ${json.error}`;
-    return c.redirect(`/ui/silences?notice=${encodeURIComponent(notice)}`, 303);
+    return await redirectWith(c, "/ui/silences", notice);
   });
   ui.post("/silences/:id/expire", async (c) => {
     const { ok, json } = await api(
@@ -181,7 +205,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
       {},
     );
     const notice = ok ? "Expired." : `Not expired: ${json.error}`;
-    return c.redirect(`/ui/silences?notice=${encodeURIComponent(notice)}`, 303);
+    return await redirectWith(c, "/ui/silences", notice);
   });
 
   ui.get("/events", async (c) => {
@@ -202,7 +226,10 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
     );
   });
   ui.get("/events/:id", async (c) => {
-    const { ok, json } = await api(c, `/events/${encodeURIComponent(c.req.param("id"))}`);
+    const id = c.req.param("id");
+    // A dot segment would be collapsed on the way to the admin API: there is no such event.
+    if (id === "." || id === "..") return c.text("no such event", 404);
+    const { ok, json } = await api(c, `/events/${encodeURIComponent(id)}`);
     if (!ok) {
       return c.html(
         <EventsPage items={[]} query={{}} csrf={c.get("csrf")} error={json.error} />,
@@ -210,7 +237,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
       );
     }
     return c.html(
-      <EventPage event={json as EventJson} csrf={c.get("csrf")} notice={c.req.query("notice")} />,
+      <EventPage event={json as EventJson} csrf={c.get("csrf")} notice={c.get("notice")} />,
     );
   });
   ui.post("/events/:id/redispatch", async (c) => {
@@ -222,10 +249,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
       : `Redispatched: ${r.created ?? 0} created, ${r.requeued ?? 0} re-queued, ${
         r.unchanged ?? 0
       } unchanged`;
-    return c.redirect(
-      `/ui/events/${encodeURIComponent(id)}?notice=${encodeURIComponent(notice)}`,
-      303,
-    );
+    return await redirectWith(c, `/ui/events/${encodeURIComponent(id)}`, notice);
   });
 
   ui.get("/dead-letters", async (c) => {
@@ -236,7 +260,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
         items={ok ? json.items as DeadLetterRow[] : []}
         query={q}
         csrf={c.get("csrf")}
-        notice={ok ? c.req.query("notice") : json.error}
+        notice={ok ? c.get("notice") : json.error}
       />,
     );
   });
@@ -261,10 +285,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Vars> {
         failed.length ? `; not done: ${failed.map((f) => `${f.id} (${f.reason})`).join(", ")}` : ""
       }`
       : `Nothing done: ${json.error}`;
-    return c.redirect(
-      `/ui/dead-letters?${new URLSearchParams({ ...filters, notice })}`,
-      303,
-    );
+    return await redirectWith(c, `/ui/dead-letters?${new URLSearchParams(filters)}`, notice);
   });
 
   ui.get("/try", (c) => c.html(<TryPage csrf={c.get("csrf")} />));

@@ -66,6 +66,19 @@ export class Sessions {
     return await hmacHex(await this.key(), `csrf:${nonce}`);
   }
 
+  /**
+   * A signature for a message shown after a redirect (`?notice=…&sig=…`), bound to the session,
+   * so a link made elsewhere cannot put words on a signed-in operator's page.
+   */
+  async signNotice(nonce: string, text: string): Promise<string> {
+    return (await hmacHex(await this.key(), `notice:${nonce}:${text}`)).slice(0, 32);
+  }
+
+  /** Whether `sig` signs `text` for the session. */
+  async checkNotice(nonce: string, text: string, sig: string | undefined): Promise<boolean> {
+    return typeof sig === "string" && same(sig, await this.signNotice(nonce, text));
+  }
+
   /** Whether `given` is the CSRF token of the session. */
   async checkCsrf(nonce: string, given: unknown): Promise<boolean> {
     return typeof given === "string" && same(given, await this.csrf(nonce));

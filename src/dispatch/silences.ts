@@ -100,6 +100,9 @@ export interface SilenceRequest {
   createdBy: string;
 }
 
+/** The longest silence: a year. Longer ones are refused (and past a bound, dates break). */
+export const MAX_SILENCE_MS = 365 * 24 * 60 * 60 * 1000;
+
 /** Checks a request (the rule exists, the condition compiles) and gives the silence to store. */
 export function silenceOf(
   request: SilenceRequest,
@@ -114,6 +117,9 @@ export function silenceOf(
   }
   if (!(request.forMs > 0)) {
     throw new SilenceRequestError("for: expected a duration such as 30m or 2h");
+  }
+  if (request.forMs > MAX_SILENCE_MS) {
+    throw new SilenceRequestError("for: at most 365d (a silence is meant to end)");
   }
   if (request.condition !== undefined) {
     const compiled = compileExpression(request.condition);

@@ -6,6 +6,7 @@
 import { actionSpecs } from "../actions/catalog.ts";
 import type { ActionSpec } from "../actions/spec.ts";
 import type { EnvLookup } from "../template/env.ts";
+import { redactValues } from "../observe/redact.ts";
 import { ruleEnv } from "./rule_env.ts";
 import { compileRule, type RuleData } from "./compile.ts";
 import { findFiles, isRuleFile } from "./files.ts";
@@ -89,6 +90,7 @@ export function compileSources(
     const valid = schemaProblems.length === 0;
     const compiled = compileRule(data as RuleData, source, defaultName(file), specs, valid);
     problems.push(...compiled.problems);
+    maskSecrets(problems, before, source.secretValues);
 
     const named = typeof (data as RuleData).name === "string";
     const name = named ? (data as RuleData).name! : defaultName(file);
@@ -133,4 +135,12 @@ export interface LoadedRuleSet {
 
 function defaultName(file: string): string {
   return file.slice(file.lastIndexOf("/") + 1).replace(/\.ya?ml$/, "");
+}
+
+/** Problems from `from` on never quote a secret-looking variable's value (checks quote values). */
+function maskSecrets(problems: Problem[], from: number, secrets: readonly string[]) {
+  if (secrets.length === 0) return;
+  for (let i = from; i < problems.length; i++) {
+    problems[i] = { ...problems[i], message: redactValues(problems[i].message, secrets) };
+  }
 }

@@ -16,6 +16,7 @@ import {
 } from "yaml";
 import type { EnvLookup } from "../template/env.ts";
 import { interpolateEnv } from "../template/env.ts";
+import { isSecretName } from "../template/env_refs.ts";
 import type { FieldPath } from "../template/field_path.ts";
 import { interpolatedOffsets } from "./env_offsets.ts";
 import type { Problem } from "./problem.ts";
@@ -56,17 +57,26 @@ export class SourceFile {
 
   /** The environment `${VAR}` was last read from. */
   env?: EnvLookup;
+  /** The values this file read from variables whose names look secret. */
+  secretValues: string[] = [];
   private written?: unknown;
 
   /** Replaces `${VAR}` in every string scalar; unresolved references become problems. */
   interpolateEnv(env: EnvLookup): Problem[] {
     this.env = env;
     this.written = undefined;
+    this.secretValues = [];
     const problems: Problem[] = [];
+    // Values of secret-looking variables, so no problem message quotes one (see compileSources).
+    const tracked: EnvLookup = Object.assign((name: string) => {
+      const value = env(name);
+      if (value && isSecretName(name)) this.secretValues.push(value);
+      return value;
+    }, { refusal: env.refusal });
     visit(this.doc, {
       Scalar: (_key, node) => {
         if (typeof node.value !== "string") return;
-        const r = interpolateEnv(node.value, env);
+        const r = interpolateEnv(node.value, tracked);
         for (const p of r.problems) {
           problems.push(this.problemInScalar(node, p.index, p.message));
         }

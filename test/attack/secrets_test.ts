@@ -174,3 +174,12 @@ Deno.test("attack: a secret-looking variable may not be used inside JSONata", as
   );
   assertEquals(fine, []);
 });
+
+Deno.test("attack: a check that quotes a value never quotes a secret-looking variable's", async () => {
+  const problems = await problemsOf(
+    'on: user.banned\ndo:\n  - http: { url: "${PARTNER_TOKEN}" }\n',
+    { PARTNER_TOKEN: TOKEN },
+  );
+  assertIncludes(problems.join("\n"), "not an absolute http(s) URL");
+  assertOk(!problems.join("\n").includes(TOKEN.slice(4, 16)), problems.join("\n"));
+});

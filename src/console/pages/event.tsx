@@ -54,7 +54,7 @@ function Decision(props: { rule: RuleDecision }) {
   const r = props.rule;
   return (
     <li>
-      <a href={`/ui/rules?name=${encodeURIComponent(r.rule)}`}>{r.rule}</a>:{" "}
+      <a href={`/ui/rules/${encodeURIComponent(r.rule)}`}>{r.rule}</a>:{" "}
       <span class={r.fired ? "fired" : "false"}>
         {r.fired ? `fired${r.mode === "shadow" ? " (shadow)" : ""}` : r.reason}
       </span>

@@ -1,5 +1,5 @@
 /** The small pages: sign-in, overview and rules, and trying an event against the running rules. */
-import { Csrf, Layout, Notice } from "../layout.tsx";
+import { Csrf, Layout } from "../layout.tsx";
 import { type EventRow, EventsTable } from "./events.tsx";
 
 /** Sign-in with the admin token. */
@@ -100,7 +100,7 @@ export function TryPage(props: { csrf: string; body?: string; result?: unknown; 
           <button type="submit">Explain</button>
         </p>
       </form>
-      <Notice text={props.error} />
+      {props.error && <p class="error" role="alert">{props.error}</p>}
       {props.result !== undefined && <pre id="result">{JSON.stringify(props.result, null, 2)}</pre>}
     </Layout>
   );
