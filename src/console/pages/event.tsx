@@ -4,15 +4,10 @@
  */
 import type { RuleDecision, TraceNode } from "../../delivery/decision.ts";
 import { Csrf, Layout, Notice } from "../layout.tsx";
+import type { EventRow } from "./events.tsx";
 
 /** The admin API's view of one event (`GET /admin/events/:id`). */
-export interface EventJson {
-  id: string;
-  sender_id?: string;
-  type: string;
-  source: string;
-  received_at: string;
-  outcome: string;
+export interface EventJson extends Omit<EventRow, "rules"> {
   decision?: { rules: RuleDecision[]; errors: string[]; throttled?: string[] };
   event: unknown;
   deliveries: DeliveryJson[];
