@@ -33,6 +33,13 @@ async function consoleApp(token: string | undefined) {
   return { app, store };
 }
 
+/** Posts the sign-in form with `token`. */
+function signIn(app: Hono, token: string): Promise<Response> {
+  return Promise.resolve(
+    app.request("/ui/signin", { method: "POST", body: new URLSearchParams({ token }) }),
+  );
+}
+
 Deno.test("console: off without a token; sign-in required; headers on every answer", async () => {
   const off = await consoleApp(undefined);
   assertEquals((await off.app.request("/ui/")).status, 404);
@@ -72,10 +79,7 @@ Deno.test("console: off without a token; sign-in required; headers on every answ
 Deno.test("console: sessions, CSRF on every change, bounded bodies", async () => {
   const { app, store } = await consoleApp(TOKEN);
   try {
-    const signin = await app.request("/ui/signin", {
-      method: "POST",
-      body: new URLSearchParams({ token: TOKEN }),
-    });
+    const signin = await signIn(app, TOKEN);
     assertEquals(signin.status, 303);
     const setCookie = signin.headers.get("set-cookie")!;
     assertIncludes(setCookie, "HttpOnly");
@@ -95,10 +99,7 @@ Deno.test("console: sessions, CSRF on every change, bounded bodies", async () =>
     const ok = await post({ event: '{"type":"user.banned"}', _csrf: csrf });
     assertEquals(ok.status, 200);
     assertIncludes(await ok.text(), "&quot;matches&quot;");
-    const big = await app.request("/ui/signin", {
-      method: "POST",
-      body: new URLSearchParams({ token: "x".repeat(2 * 1024 * 1024) }),
-    });
+    const big = await signIn(app, "x".repeat(2 * 1024 * 1024));
     assertEquals(big.status, 413);
   } finally {
     await store.close();
@@ -108,10 +109,7 @@ Deno.test("console: sessions, CSRF on every change, bounded bodies", async () =>
 Deno.test("console: notices only from its own redirects; sign-ins bounded", async () => {
   const { app, store } = await consoleApp(TOKEN);
   try {
-    const signin = await app.request("/ui/signin", {
-      method: "POST",
-      body: new URLSearchParams({ token: TOKEN }),
-    });
+    const signin = await signIn(app, TOKEN);
     const cookie = signin.headers.get("set-cookie")!.split(";")[0];
     const get = (path: string) => app.request(path, { headers: { cookie } });
     const forged = await get("/ui/silences?notice=Session%20expired%3A%20re-enter%20your%20token");
@@ -129,14 +127,10 @@ Deno.test("console: notices only from its own redirects; sign-ins bounded", asyn
     assertIncludes(shown, "Not silenced: for: at most 365d", "its own notice is shown");
     assertEquals((await get("/ui/silences")).status, 200, "the page still lists silences");
 
-    const wrong = () =>
-      app.request("/ui/signin", { method: "POST", body: new URLSearchParams({ token: "nope" }) });
+    const wrong = () => signIn(app, "nope");
     const statuses = (await Promise.all(Array.from({ length: 10 }, wrong))).map((r) => r.status);
     assertEquals(statuses.filter((s) => s === 429).length, 2, statuses.join(","));
-    const big = await app.request("/ui/signin", {
-      method: "POST",
-      body: new URLSearchParams({ token: "x".repeat(5_000) }),
-    });
+    const big = await signIn(app, "x".repeat(5_000));
     assertEquals(big.status, 413);
   } finally {
     await store.close();

@@ -17,6 +17,7 @@ export function ruleRoutes(deps: AdminDeps, audit: Audit): Hono {
   routes.get("/rules", async (c) => {
     query(c, []);
     const counts = new Map((await deps.store.ruleCounts()).map((r) => [r.rule, r]));
+    const state = deps.rulesState?.();
     return c.json({
       rules: deps.rules().rules.map((r) => {
         const n = counts.get(r.name);
@@ -40,12 +41,7 @@ export function ruleRoutes(deps: AdminDeps, audit: Audit): Hono {
         };
       }),
       problems: deps.loadProblems().map(formatProblem),
-      ...(deps.rulesState
-        ? {
-          running: deps.rulesState().running,
-          loaded_at: iso(deps.rulesState().loadedAt),
-        }
-        : {}),
+      ...(state ? { running: state.running, loaded_at: iso(state.loadedAt) } : {}),
     });
   });
 

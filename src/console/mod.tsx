@@ -17,7 +17,9 @@ import { type EventJson, EventPage } from "./pages/event.tsx";
 import { type EventRow, EventsPage } from "./pages/events.tsx";
 import { OverviewPage, type StatsJson } from "./pages/overview.tsx";
 import { type SilenceRow, SilencesPage } from "./pages/silences.tsx";
-import { RulePage, type RuleRow, RulesPage, SignInPage, TryPage } from "./pages/simple.tsx";
+import { RulePage, type RuleRow, RulesPage } from "./pages/rules.tsx";
+import { SignInPage } from "./pages/signin.tsx";
+import { TryPage } from "./pages/try.tsx";
 import { SESSION_COOKIE, sessionCookie, Sessions } from "./session.ts";
 
 /** What the console needs: the admin token, the admin API to call, and the log. */

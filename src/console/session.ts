@@ -5,6 +5,7 @@
  * admin token, so replicas sharing the token accept each other's sessions and changing the token
  * ends every session.
  */
+import { sameSecret } from "../admin/mod.ts";
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = "sluice_session";
@@ -13,40 +14,35 @@ export const SESSION_MS = 8 * 60 * 60 * 1000;
 
 const encoder = new TextEncoder();
 
-async function hmacHex(key: string, message: string): Promise<string> {
-  const k = await crypto.subtle.importKey(
+function hmacKey(secret: string): Promise<CryptoKey> {
+  return crypto.subtle.importKey(
     "raw",
-    encoder.encode(key),
+    encoder.encode(secret),
     { name: "HMAC", hash: "SHA-256" },
     false,
     ["sign"],
   );
-  const sig = new Uint8Array(await crypto.subtle.sign("HMAC", k, encoder.encode(message)));
-  return Array.from(sig, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Equal strings, compared in time that depends only on their lengths. */
-function same(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
-  }
-  return diff === 0;
+async function hmacHex(key: Promise<CryptoKey>, message: string): Promise<string> {
+  const sig = new Uint8Array(await crypto.subtle.sign("HMAC", await key, encoder.encode(message)));
+  return Array.from(sig, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** Makes and checks sessions and CSRF tokens for one admin token. */
 export class Sessions {
-  constructor(private readonly token: string, private readonly now: () => number = Date.now) {}
+  /** Derived once from the admin token: what every cookie, CSRF token and notice is signed with. */
+  private readonly key: Promise<CryptoKey>;
 
-  private key(): Promise<string> {
-    return hmacHex(this.token, "sluice console session key");
+  constructor(token: string, private readonly now: () => number = Date.now) {
+    this.key = hmacHex(hmacKey(token), "sluice console session key").then(hmacKey);
   }
 
   /** A new session cookie value: `expiry.nonce.signature`. */
   async create(): Promise<string> {
     const expires = this.now() + SESSION_MS;
     const nonce = crypto.randomUUID().replaceAll("-", "");
-    return `${expires}.${nonce}.${await hmacHex(await this.key(), `${expires}.${nonce}`)}`;
+    return `${expires}.${nonce}.${await hmacHex(this.key, `${expires}.${nonce}`)}`;
   }
 
   /** The session's nonce if the cookie is genuine and not expired, else undefined. */
@@ -57,13 +53,13 @@ export class Sessions {
     }
     const [expires, nonce, sig] = parts;
     if (Number(expires) < this.now()) return undefined;
-    const expected = await hmacHex(await this.key(), `${expires}.${nonce}`);
-    return same(sig, expected) ? nonce : undefined;
+    const expected = await hmacHex(this.key, `${expires}.${nonce}`);
+    return sameSecret(sig, expected) ? nonce : undefined;
   }
 
   /** The CSRF token of a session. */
   async csrf(nonce: string): Promise<string> {
-    return await hmacHex(await this.key(), `csrf:${nonce}`);
+    return await hmacHex(this.key, `csrf:${nonce}`);
   }
 
   /**
@@ -71,17 +67,17 @@ export class Sessions {
    * so a link made elsewhere cannot put words on a signed-in operator's page.
    */
   async signNotice(nonce: string, text: string): Promise<string> {
-    return (await hmacHex(await this.key(), `notice:${nonce}:${text}`)).slice(0, 32);
+    return (await hmacHex(this.key, `notice:${nonce}:${text}`)).slice(0, 32);
   }
 
   /** Whether `sig` signs `text` for the session. */
   async checkNotice(nonce: string, text: string, sig: string | undefined): Promise<boolean> {
-    return typeof sig === "string" && same(sig, await this.signNotice(nonce, text));
+    return typeof sig === "string" && sameSecret(sig, await this.signNotice(nonce, text));
   }
 
   /** Whether `given` is the CSRF token of the session. */
   async checkCsrf(nonce: string, given: unknown): Promise<boolean> {
-    return typeof given === "string" && same(given, await this.csrf(nonce));
+    return typeof given === "string" && sameSecret(given, await this.csrf(nonce));
   }
 }
 

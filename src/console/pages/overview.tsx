@@ -3,7 +3,7 @@
  * waits and what failed, and the rules with their counts.
  */
 import { Layout } from "../layout.tsx";
-import { type RuleRow, RulesTable } from "./simple.tsx";
+import { type RuleRow, RulesTable } from "./rules.tsx";
 
 /** `GET /admin/stats`. */
 export interface StatsJson {

@@ -1,24 +1,6 @@
-/** The small pages: sign-in, overview and rules, and trying an event against the running rules. */
-import { Csrf, Layout } from "../layout.tsx";
+/** Rules: each with its counts, the rule folder's problems, and a rule's YAML and recent events. */
+import { Layout } from "../layout.tsx";
 import { type EventRow, EventsTable } from "./events.tsx";
-
-/** Sign-in with the admin token. */
-export function SignInPage(props: { error?: string }) {
-  return (
-    <Layout title="Sign in">
-      {props.error && <p class="error" role="alert">{props.error}</p>}
-      <form method="post" action="/ui/signin">
-        <label>
-          Admin token (SLUICE_ADMIN_TOKEN)
-          <input type="password" name="token" autocomplete="current-password" autofocus />
-        </label>
-        <p>
-          <button type="submit">Sign in</button>
-        </p>
-      </form>
-    </Layout>
-  );
-}
 
 /** One row of `GET /admin/rules`. */
 export interface RuleRow {
@@ -82,26 +64,6 @@ export function RulePage(
       <pre id="yaml">{props.source}</pre>
       <h2>Recent events</h2>
       <EventsTable items={props.events} />
-    </Layout>
-  );
-}
-
-/** Paste an event; see `match --explain` against the running rules. */
-export function TryPage(props: { csrf: string; body?: string; result?: unknown; error?: string }) {
-  return (
-    <Layout title="Try an event" csrf={props.csrf}>
-      <form method="post" action="/ui/try">
-        <Csrf token={props.csrf} />
-        <label>
-          Event JSON
-          <textarea name="event">{props.body ?? '{ "type": "user.banned" }'}</textarea>
-        </label>
-        <p>
-          <button type="submit">Explain</button>
-        </p>
-      </form>
-      {props.error && <p class="error" role="alert">{props.error}</p>}
-      {props.result !== undefined && <pre id="result">{JSON.stringify(props.result, null, 2)}</pre>}
     </Layout>
   );
 }
