@@ -124,6 +124,8 @@ export interface Replay {
   params?: Record<string, unknown>;
   /** What fitting the new parameters changed. */
   notes?: string[];
+  /** Whether the new parameters keep `${VAR}` references. */
+  envRefs?: boolean;
 }
 
 /** What a replay or discard did, by id; `missing` names the ids that are not dead letters. */

@@ -92,7 +92,7 @@ export async function deliveriesOf(
       idempotencyKey: await idempotencyKey(keyBase, rule.name, action.index),
       mode: rule.mode,
       params,
-      ...(params ? { envRefs: true } : {}),
+      ...(params && action.envRefs ? { envRefs: true } : {}),
       renderError: "error" in rendered ? redactText(rendered.error.message) : undefined,
       ...("notes" in rendered && rendered.notes ? { notes: rendered.notes } : {}),
       retry: resolveRetryPolicy(action.retry),

@@ -93,10 +93,16 @@ export async function replay(deps: RepairDeps, ids: readonly string[]): Promise<
       report.failed.push({ id, reason: `still fails to render: ${rendered.error.message}` });
       continue;
     }
-    replays.push({ id, rerendered: true, params: rendered.params, notes: rendered.notes });
+    replays.push({
+      id,
+      rerendered: true,
+      params: rendered.params,
+      notes: rendered.notes,
+      envRefs: rendered.action.envRefs,
+    });
   }
   const { changed, missing } = await deps.store.replayDeadLetters(
-    replays.map(({ id, params, notes }) => ({ id, params, notes })),
+    replays.map(({ id, params, notes, envRefs }) => ({ id, params, notes, envRefs })),
   );
   for (const id of missing) report.failed.push({ id, reason: "not a dead letter" });
   for (const r of replays) {

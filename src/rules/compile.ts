@@ -165,8 +165,11 @@ function compileAction(
   }
   const env: EnvLookup = source.env ?? (() => undefined);
   const { retry: _r, timeout: _t, ...writtenParams } = written;
+  // Without a `${VAR}` in its text, an action's rendered parameters are sent as they are: no
+  // stored form to escape into and resolve back out of, on every event.
+  const envRefs = hasRefs(writtenParams);
   const { template } = compileTemplate(asTemplates(writtenParams), base, {
-    text: keepRefs,
+    ...(envRefs ? { text: keepRefs } : {}),
     expr: (text) => interpolateEnv(text, env).value,
   });
   return {
@@ -175,6 +178,7 @@ function compileAction(
     params: template,
     written: params,
     env,
+    envRefs,
     retry: retryOverrides(retry),
     timeoutMs: typeof timeout === "string" ? parseDuration(timeout) : undefined,
     spec,
@@ -242,4 +246,11 @@ function secretsInExpressions(
     walk(params, ["do", index, type]);
   });
   return problems;
+}
+
+/** Whether any string in `value` holds a `${VAR}` reference. */
+function hasRefs(value: unknown): boolean {
+  if (typeof value === "string") return refNames(value).length > 0;
+  if (value !== null && typeof value === "object") return Object.values(value).some(hasRefs);
+  return false;
 }

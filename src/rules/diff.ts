@@ -122,7 +122,9 @@ async function fired(
 function shownAction(a: RenderedAction): [string, unknown] {
   const key = `do[${a.action.index}].${a.action.type}`;
   if (!("params" in a)) return [key, { error: a.error.message }];
-  const shown = resolveParams(a.params, a.action.env, "display").params;
+  const shown = a.action.envRefs
+    ? resolveParams(a.params, a.action.env, "display").params
+    : a.params;
   return [key, redactParams(shown, a.action.spec.secretKeys ?? [])];
 }
 

@@ -46,7 +46,7 @@ export async function dryRun(
         ...("params" in a
           ? {
             params: redactParams(
-              resolveParams(a.params, a.action.env, "display").params,
+              a.action.envRefs ? resolveParams(a.params, a.action.env, "display").params : a.params,
               a.action.spec.secretKeys ?? [],
             ),
             ...(a.missing ? { missing: a.missing } : {}),

@@ -200,10 +200,12 @@ export async function renderAction(
 ): Promise<RenderedAction> {
   const where = ["do", action.index, action.type];
   const spec = action.spec;
-  const escape = (value: unknown, path: FieldPath, before: string) =>
-    escapeRefsDeep(
-      spec.escape ? spec.escape(value, path.slice(where.length), action.written, before) : value,
-    );
+  const escape = (value: unknown, path: FieldPath, before: string) => {
+    const escaped = spec.escape
+      ? spec.escape(value, path.slice(where.length), action.written, before)
+      : value;
+    return action.envRefs ? escapeRefsDeep(escaped) : escaped;
+  };
   const failed = (message: string, cause?: unknown) => ({
     action,
     error: new ActionRenderError(rule.name, action, message, cause),
@@ -219,7 +221,9 @@ export async function renderAction(
       where,
     ) as Record<string, unknown>;
     const notes = spec.fit?.(params) ?? [];
-    const sendable = resolveParams(params, action.env);
+    const sendable = action.envRefs
+      ? resolveParams(params, action.env)
+      : { params, missing: undefined };
     if (sendable.missing) {
       return failed(
         `${formatFieldPath(where)}: environment variable ${sendable.missing} is not set`,

@@ -24,6 +24,11 @@ export interface CompiledAction {
   written: Record<string, unknown>;
   /** Where `${VAR}` references in rendered parameters are read (checks, `match`, `test`). */
   env: EnvLookup;
+  /**
+   * Whether its parameters keep `${VAR}` references (rendered in the stored form of
+   * `template/env_refs.ts`, resolved when sent); false: rendered parameters are what is sent.
+   */
+  envRefs: boolean;
   retry: RetryOverrides;
   timeoutMs?: number;
   /** The action's declaration: secrets, escaping, rendered checks and rate keys. */

@@ -53,7 +53,7 @@ export async function replayDeadLetters(
            lease_owner = NULL, lease_until = 0, claims = 0, updated_at = $5,
            params = COALESCE($6, params), render_error = CASE WHEN $6 IS NULL THEN render_error END,
            notes = CASE WHEN $6 IS NULL THEN notes ELSE $8 END,
-           env_refs = CASE WHEN $6 IS NULL THEN env_refs ELSE 1 END
+           env_refs = CASE WHEN $6 IS NULL THEN env_refs ELSE $9 END
          WHERE id = $7 AND status = 'dead' RETURNING id`,
         [
           s.status,
@@ -64,6 +64,7 @@ export async function replayDeadLetters(
           r.params === undefined ? null : JSON.stringify(r.params),
           Number(r.id),
           r.notes?.length ? JSON.stringify(r.notes) : null,
+          r.envRefs ? 1 : 0,
         ],
       )
       : [];
