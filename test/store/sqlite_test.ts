@@ -2,6 +2,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { sqliteLegacyMigrations } from "../../src/store/sqlite/legacy_schema.ts";
 import { openStore } from "../../src/store/mod.ts";
+import { sqliteDialect } from "../../src/store/sqlite/dialect.ts";
 import { assertEquals } from "../support/assert.ts";
 import { storeContract } from "./contract.ts";
 
@@ -106,4 +107,37 @@ storeContract("sqlite in a worker", (options, clock) => {
   const shared = new SharedArrayBuffer(8);
   clock.share(new Float64Array(shared));
   return openStore("sqlite::memory:", { ...options, now: undefined, worker: true, clock: shared });
+});
+
+Deno.test("sqlite: a batch of rows drives its UPDATE … FROM, each target row found by its key", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await (await openStore(`sqlite:${dir}/sluice.db`)).close();
+    const db = new DatabaseSync(`${dir}/sluice.db`);
+    const batch = sqliteDialect.rows("$1", "u", [["id", "bigint"], ["owner", "text"]]);
+    // The shapes of the store's batched finish and dispatch marks, on the real schema: with
+    // the batch flattened into the join, SQLite scanned a status index once per batch row.
+    const statements = [
+      `UPDATE sluice_deliveries SET attempts = attempts + 1 FROM ${batch}
+       WHERE sluice_deliveries.id = u.id AND sluice_deliveries.lease_owner = u.owner
+         AND sluice_deliveries.status = 'pending'`,
+      `UPDATE sluice_events SET lease_until = 0 FROM ${batch}
+       WHERE sluice_events.id = u.id AND sluice_events.dispatched_at IS NULL`,
+    ];
+    for (const sql of statements) {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[])
+        .map((r) => r.detail);
+      assertEquals(plan[0], "MATERIALIZE u", plan.join(" | "));
+      assertEquals(
+        plan.some((d) =>
+          /^SEARCH sluice_\w+ USING (INTEGER PRIMARY KEY|INDEX sqlite_autoindex)/.test(d)
+        ),
+        true,
+        plan.join(" | "),
+      );
+    }
+    db.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
