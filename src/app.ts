@@ -5,7 +5,6 @@
  */
 import type { Hono } from "hono";
 import type { Action } from "./actions/action.ts";
-import { actionSpecs } from "./actions/catalog.ts";
 import { createActions } from "./actions/registry.ts";
 import type { Settings } from "./config/settings.ts";
 import { Dispatcher } from "./dispatch/dispatcher.ts";
@@ -149,7 +148,6 @@ export class App {
       owner,
       concurrency: settings.executor.concurrency,
       leaseMs: settings.executor.leaseMs,
-      secretKeys: (type) => actionSpecs.find((s) => s.name === type)?.secretKeys ?? [],
       env: this.live.env,
       onAttempt: (d, r) => observer.attempted(d, r),
       onError: (e) => observer.executorFailed(e),

@@ -1,8 +1,9 @@
 /**
  * The pipeline's core (event, rules, template, dispatch, executor, store) depends on nothing at
  * its edges: no ingress, no CLI, no app wiring, no action implementations. The action interface
- * and declarations (`actions/action.ts`, `actions/spec.ts`, `actions/catalog.ts`,
- * `actions/NAME/spec.ts`) are allowed.
+ * and declarations (`actions/action.ts`, `actions/spec.ts`, `actions/kind.ts`,
+ * `actions/schema_marks.ts`, `actions/catalog.ts`, `actions/NAME/spec.ts`, `actions/NAME/kind.ts`)
+ * are allowed.
  */
 import { assertEquals } from "./support/assert.ts";
 import { projectRoot } from "./support/cli.ts";
@@ -37,7 +38,8 @@ function forbidden(target: string): boolean {
     ["ingress/", "admin/", "console/", "cli/"].some((p) => rel.startsWith(p)) || rel === "app.ts"
   ) return true;
   if (!rel.startsWith("actions/")) return false;
-  return !/^actions\/(action|spec|catalog)\.ts$|^actions\/[a-z]+\/spec\.ts$/.test(rel);
+  return !/^actions\/(action|spec|kind|schema_marks|catalog)\.ts$|^actions\/[a-z]+\/(spec|kind)\.ts$/
+    .test(rel);
 }
 
 Deno.test("core folders never import the edges", async () => {

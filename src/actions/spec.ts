@@ -4,6 +4,7 @@
  * and used for validation, `sluice schema` and the docs.
  */
 import type { FieldPath } from "../template/field_path.ts";
+import { secretPaths } from "./schema_marks.ts";
 
 /** A JSON Schema object, as ajv takes it. */
 export type JsonSchema = Record<string, unknown>;
@@ -29,8 +30,11 @@ export interface ActionSpec {
   check?(params: Record<string, unknown>): ParamProblem[];
   /** Parameters written as JSONata expressions (like `if`), not as text with `{{ }}`. */
   expressions?: readonly string[];
-  /** Keys whose values are secrets: masked in `match`, `test`, logs and dead letters. */
-  secretKeys?: readonly string[];
+  /**
+   * Dotted paths whose values are secrets (masked in `match`, `test`, logs and dead letters): read
+   * from the schema's `x-secret` marks by `actionSpec`, never written by hand.
+   */
+  readonly secretKeys: readonly string[];
   /**
    * Encodes what templates produce for where it lands (`path` is relative to the parameters;
    * `written` are the parameters as the rule author wrote them, for opt-outs; `before` is the
@@ -51,4 +55,9 @@ export interface ActionSpec {
   checkRendered?(params: Record<string, unknown>): string | undefined;
   /** Deliveries with the same key share one rate limit (a Slack channel, an HTTP host). */
   rateKey?(params: Record<string, unknown>): string | undefined;
+}
+
+/** An action's declaration with its secret paths read from the schema's marks. */
+export function actionSpec(spec: Omit<ActionSpec, "secretKeys">): ActionSpec {
+  return { ...spec, secretKeys: secretPaths(spec.params) };
 }

@@ -2,12 +2,10 @@
  * The JSON shapes the admin API, `--json` CLI output and the console show: snake_case keys, ISO
  * times, secret parameters masked.
  */
-import { actionSpecs } from "../actions/catalog.ts";
+import { secretKeysOf } from "../actions/catalog.ts";
 import type { AttemptRecord, Delivery } from "../delivery/model.ts";
 import type { EventRecord, EventSummary } from "../inbox/model.ts";
 import { storedParamsView } from "../observe/redact.ts";
-
-const secretKeys = new Map(actionSpecs.map((s) => [s.name, s.secretKeys ?? []]));
 
 /** Epoch milliseconds as RFC 3339, or undefined. */
 export const iso = (ms: number | undefined) =>
@@ -37,7 +35,7 @@ export function deliveryView(
     status: d.status,
     mode: d.mode,
     idempotency_key: d.idempotencyKey,
-    params: d.params && storedParamsView(d.params, d.envRefs, secretKeys.get(d.actionType) ?? []),
+    params: d.params && storedParamsView(d.params, d.envRefs, secretKeysOf(d.actionType)),
     attempts: d.history?.length ?? d.attempts,
     next_at: d.status === "pending" ? iso(d.nextAt) : undefined,
     last_error: d.lastError,

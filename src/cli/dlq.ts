@@ -1,5 +1,5 @@
 /** `sluice dlq list|replay|discard`: dead letters on the configured store, with filters. */
-import { actionSpecs } from "../actions/catalog.ts";
+import { secretKeysOf } from "../actions/catalog.ts";
 import type { DeadLetter, DeadLetterFilter } from "../delivery/model.ts";
 import { deadLetterIds, replay } from "../dispatch/repair.ts";
 import { attemptView } from "../admin/views.ts";
@@ -7,8 +7,6 @@ import { storedParamsView } from "../observe/redact.ts";
 import type { Store } from "../store/mod.ts";
 import { type Command, EXIT_FAILED, EXIT_OK, parseFlags, UsageError } from "./command.ts";
 import { auditLog, currentRules, limitOf, sinceOf, withStore } from "./store_access.ts";
-
-const secretKeys = new Map(actionSpecs.map((s) => [s.name, s.secretKeys ?? []]));
 
 /** The `dlq` command. */
 export const dlqCommand: Command = {
@@ -124,7 +122,7 @@ function printList(dead: DeadLetter[], json: boolean) {
         action: { index: d.actionIndex, type: d.actionType },
         idempotency_key: d.idempotencyKey,
         params: d.params &&
-          storedParamsView(d.params, d.envRefs, secretKeys.get(d.actionType) ?? []),
+          storedParamsView(d.params, d.envRefs, secretKeysOf(d.actionType)),
         dead_at: iso(d.history.at(-1)?.at ?? d.nextAt),
         attempts: d.history.map(attemptView),
         last_error: d.lastError,

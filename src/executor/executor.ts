@@ -5,6 +5,7 @@
  * then aborts the rest and gives them back to the queue without counting an attempt.
  */
 import type { Action, ActionOutcome } from "../actions/action.ts";
+import { secretKeysOf } from "../actions/catalog.ts";
 import { redactText, redactValues, secretValues } from "../observe/redact.ts";
 import type { EnvLookup } from "../template/env.ts";
 import { isSecretName, resolveParams } from "../template/env_refs.ts";
@@ -27,8 +28,6 @@ export interface ExecutorOptions {
   random?: () => number;
   /** Called after each attempt with what was decided. */
   onAttempt?: (delivery: Delivery, result: DeliveryResult) => void;
-  /** The secret parameter paths of an action type, masked in recorded errors. */
-  secretKeys?: (actionType: string) => readonly string[];
   /** Where `${VAR}` references kept in deliveries are read when they are sent (rules' view). */
   env?: EnvLookup;
   /** Called when claiming or recording fails; the loop backs off and goes on. */
@@ -160,7 +159,7 @@ export class Executor {
     }
     if (outcome.kind !== "ok") {
       const secrets = [
-        ...secretValues(sent.params, this.options.secretKeys?.(d.actionType) ?? []),
+        ...secretValues(sent.params, secretKeysOf(d.actionType)),
         ...sent.used.filter((u) => isSecretName(u.name)).map((u) => u.value),
       ];
       outcome = {

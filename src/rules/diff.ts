@@ -125,7 +125,7 @@ function shownAction(a: RenderedAction): [string, unknown] {
   const shown = a.action.envRefs
     ? resolveParams(a.params, a.action.env, "display").params
     : a.params;
-  return [key, redactParams(shown, a.action.spec.secretKeys ?? [])];
+  return [key, redactParams(shown, a.action.spec.secretKeys)];
 }
 
 /** `rule do[i].type.path: before → after` for every leaf that differs (or appears or goes). */

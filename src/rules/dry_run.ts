@@ -47,7 +47,7 @@ export async function dryRun(
           ? {
             params: redactParams(
               a.action.envRefs ? resolveParams(a.params, a.action.env, "display").params : a.params,
-              a.action.spec.secretKeys ?? [],
+              a.action.spec.secretKeys,
             ),
             ...(a.missing ? { missing: a.missing } : {}),
           }

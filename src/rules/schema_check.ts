@@ -3,6 +3,7 @@
  * {@link Problem} with a message written for the rule author rather than for a schema reader.
  */
 import { Ajv, type ErrorObject } from "ajv";
+import { SECRET_MARK } from "../actions/schema_marks.ts";
 import type { JsonSchema } from "../actions/spec.ts";
 import { type FieldPath, formatFieldPath } from "../template/field_path.ts";
 import { DURATION_PATTERN } from "./duration.ts";
@@ -17,6 +18,7 @@ export type SchemaCheck = (data: unknown, source: SourceFile) => Problem[];
 export function compileSchemaCheck(schema: JsonSchema): SchemaCheck {
   const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
   ajv.addFormat("duration", new RegExp(DURATION_PATTERN));
+  ajv.addKeyword({ keyword: SECRET_MARK, schemaType: "boolean" });
   const validate = ajv.compile(schema);
   return (data, source) => {
     if (validate(data)) return [];

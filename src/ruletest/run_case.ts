@@ -83,7 +83,7 @@ export function compareActions(
     const show = (v: unknown, path: FieldPath) =>
       v === undefined
         ? "nothing"
-        : isSecretPath(path.slice(1), closest.action.spec.secretKeys ?? [])
+        : isSecretPath(path.slice(1), closest.action.spec.secretKeys)
         ? REDACTED
         : JSON.stringify(v);
     const lines = subsetDiff(params, closest.sendable, [type], show);

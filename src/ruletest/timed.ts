@@ -4,7 +4,7 @@
  * sender and silences `run` uses; between steps the clock stops at every moment a group is due.
  * Nothing is sent: the case compares the deliveries each rule made with what it expects.
  */
-import { actionSpecs } from "../actions/catalog.ts";
+import { secretKeysOf } from "../actions/catalog.ts";
 import type { DeliveryRecord } from "../delivery/model.ts";
 import { Dispatcher } from "../dispatch/dispatcher.ts";
 import { GroupSender } from "../dispatch/group_sender.ts";
@@ -21,8 +21,6 @@ import type { Expectation, Step } from "./test_file.ts";
 const START = Date.UTC(2026, 0, 1, 0, 0, 0);
 /** Group sends after the last step at most, before the case gives up waiting for them to close. */
 const MAX_TRAILING_SENDS = 1000;
-
-const secretKeys = new Map(actionSpecs.map((s) => [s.name, s.secretKeys ?? []]));
 
 /** Runs the steps; returns the differences from `expect.deliveries` (empty when it passed). */
 export async function runTimedCase(
@@ -120,7 +118,7 @@ function compareDeliveries(
       const show = (v: unknown, path: FieldPath) =>
         v === undefined
           ? "nothing"
-          : isSecretPath(path.slice(1), secretKeys.get(type) ?? [])
+          : isSecretPath(path.slice(1), secretKeysOf(type))
           ? REDACTED
           : JSON.stringify(v);
       failures.push(

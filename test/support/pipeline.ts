@@ -2,7 +2,6 @@
  * The durable pipeline in-process, as `run` wires it but without ingress: a SQLite store, the
  * dispatcher and the executor with the real actions, on a clock the test moves by hand.
  */
-import { actionSpecs } from "../../src/actions/catalog.ts";
 import { type ActionSettings, createActions } from "../../src/actions/registry.ts";
 import type { RateIntervals } from "../../src/dispatch/plan.ts";
 import { Dispatcher, type DispatchReport } from "../../src/dispatch/dispatcher.ts";
@@ -58,7 +57,6 @@ export async function startPipeline(
     now: clock.now,
     random: () => 0.5,
     idleMs: 10,
-    secretKeys: (type) => actionSpecs.find((s) => s.name === type)?.secretKeys ?? [],
     env: (name) => env[name],
     onAttempt: (delivery, result) => attempts.push({ delivery, result }),
   });

@@ -8,8 +8,10 @@
  */
 // @ts-types="@types/nodemailer"
 import nodemailer from "nodemailer";
-import type { Action, ActionContext, ActionOutcome } from "../action.ts";
+import type { ActionContext, ActionOutcome } from "../action.ts";
+import type { TypedAction } from "../kind.ts";
 import { parseAddressFields } from "./address.ts";
+import type { EmailParams } from "./kind.ts";
 
 /** Defaults from the config file's `smtp` section. */
 export interface EmailActionOptions {
@@ -28,15 +30,14 @@ interface Transport {
 }
 
 /** Sends email for `email` deliveries. */
-export class EmailAction implements Action {
-  readonly name = "email";
+export class EmailAction implements TypedAction<EmailParams> {
   private readonly transports = new Map<string, Transport>();
 
   constructor(private readonly options: EmailActionOptions = {}) {}
 
-  async execute(params: Record<string, unknown>, ctx: ActionContext): Promise<ActionOutcome> {
-    const url = (params.smtp_url as string | undefined) ?? this.options.defaultUrl;
-    const from = (params.from as string | undefined) ?? this.options.defaultFrom;
+  async execute(params: EmailParams, ctx: ActionContext): Promise<ActionOutcome> {
+    const url = params.smtpUrl ?? this.options.defaultUrl;
+    const from = params.addresses.from ?? this.options.defaultFrom;
     if (!url) {
       return {
         kind: "permanent",
@@ -46,7 +47,7 @@ export class EmailAction implements Action {
     if (!from) {
       return { kind: "permanent", error: "no from on the action and no smtp.from in the config" };
     }
-    const fields = parseAddressFields({ ...params, from });
+    const fields = parseAddressFields({ ...params.addresses, from });
     if (typeof fields === "string") return { kind: "permanent", error: fields };
     let transport: Transport;
     try {
@@ -62,9 +63,9 @@ export class EmailAction implements Action {
       bcc: fields.bcc,
       replyTo: fields.reply_to?.[0],
       envelope: { from: fields.from![0].address, to: recipients.map((m) => m.address) },
-      subject: String(params.subject ?? ""),
-      text: params.text as string | undefined,
-      html: params.html as string | undefined,
+      subject: params.subject,
+      text: params.text,
+      html: params.html,
       headers: { "X-Sluice-Idempotency-Key": ctx.idempotencyKey },
       disableFileAccess: true,
       disableUrlAccess: true,

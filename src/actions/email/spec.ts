@@ -1,5 +1,6 @@
 /** Parameters of the `email` action: one message over SMTP. */
-import type { ActionSpec, ParamProblem } from "../spec.ts";
+import { SECRET_MARK } from "../schema_marks.ts";
+import { type ActionSpec, actionSpec, type ParamProblem } from "../spec.ts";
 import { checkEmailHeaders } from "./address.ts";
 import { escapeEmailValue, fitEmail } from "./escape.ts";
 
@@ -10,7 +11,7 @@ const addresses = {
 };
 
 /** The `email` action's declaration. */
-export const emailSpec: ActionSpec = {
+export const emailSpec: ActionSpec = actionSpec({
   name: "email",
   description: "Send an email over SMTP (smtp_url, or the config file's default).",
   params: {
@@ -20,6 +21,7 @@ export const emailSpec: ActionSpec = {
     properties: {
       smtp_url: {
         type: "string",
+        [SECRET_MARK]: true,
         description:
           "smtp:// or smtps:// URL with optional user:password@ (a secret; never from {{ }})",
       },
@@ -33,7 +35,6 @@ export const emailSpec: ActionSpec = {
       html: { type: "string" },
     },
   },
-  secretKeys: ["smtp_url"],
   escape: escapeEmailValue,
   fit: fitEmail,
   checkRendered: checkEmailHeaders,
@@ -57,4 +58,4 @@ export const emailSpec: ActionSpec = {
     }
     return problems;
   },
-};
+});

@@ -5,9 +5,12 @@
  * 2xx (or `expect_status`) ok; network errors, timeouts, 408, 425, 429 and 5xx retried; the rest
  * permanent.
  */
-import type { Action, ActionContext, ActionOutcome } from "../action.ts";
+import type { ActionContext, ActionOutcome } from "../action.ts";
+import { excerpt, isRetryableStatus, readCapped, USER_AGENT } from "../http_outcome.ts";
+import type { TypedAction } from "../kind.ts";
 import { parseRetryAfter } from "../retry_after.ts";
 import { HostLimiter } from "./host_limiter.ts";
+import type { HttpParams } from "./kind.ts";
 
 /** Limits of the http action. */
 export interface HttpActionOptions {
@@ -20,16 +23,8 @@ export interface HttpActionOptions {
   now?: () => number;
 }
 
-const RETRYABLE = new Set([408, 425, 429]);
-
-/** Whether an HTTP status is worth retrying. */
-export function isRetryableStatus(status: number): boolean {
-  return RETRYABLE.has(status) || status >= 500;
-}
-
 /** Sends HTTP requests for `http` deliveries. */
-export class HttpAction implements Action {
-  readonly name = "http";
+export class HttpAction implements TypedAction<HttpParams> {
   private readonly maxBytes: number;
   private readonly maxRedirects: number;
   private readonly now: () => number;
@@ -42,7 +37,7 @@ export class HttpAction implements Action {
     this.hosts = new HostLimiter(options.maxConcurrencyPerHost ?? 16);
   }
 
-  async execute(params: Record<string, unknown>, ctx: ActionContext): Promise<ActionOutcome> {
+  async execute(params: HttpParams, ctx: ActionContext): Promise<ActionOutcome> {
     let request;
     try {
       request = buildRequest(params, ctx.idempotencyKey);
@@ -65,7 +60,7 @@ export class HttpAction implements Action {
 
   private async send(
     request: ReturnType<typeof buildRequest>,
-    params: Record<string, unknown>,
+    params: HttpParams,
     ctx: ActionContext,
   ): Promise<ActionOutcome> {
     let { url, method, body } = request;
@@ -105,8 +100,8 @@ export class HttpAction implements Action {
           url = next;
           continue;
         }
-        const excerpt = await readCapped(res, this.maxBytes);
-        return classify(res, excerpt, params.expect_status, this.now());
+        const text = await readCapped(res, this.maxBytes);
+        return classify(res, text, params.expectStatus, this.now());
       }
     } catch (e) {
       if (ctx.signal.aborted) {
@@ -117,57 +112,37 @@ export class HttpAction implements Action {
   }
 }
 
-function buildRequest(params: Record<string, unknown>, idempotencyKey: string) {
-  const url = new URL(String(params.url));
+function buildRequest(params: HttpParams, idempotencyKey: string) {
+  const url = new URL(params.url);
   if (!/^https?:$/.test(url.protocol)) throw new Error(`scheme ${url.protocol} is not http(s)`);
-  const method = String(params.method ?? "POST");
+  const method = params.method;
   const headers = new Headers();
-  for (const [k, v] of Object.entries((params.headers ?? {}) as Record<string, unknown>)) {
-    headers.set(k, String(v));
-  }
+  for (const [k, v] of params.headers) headers.set(k, v);
   if (!headers.has("idempotency-key")) headers.set("idempotency-key", idempotencyKey);
-  if (!headers.has("user-agent")) headers.set("user-agent", "sluice/0.1");
+  if (!headers.has("user-agent")) headers.set("user-agent", USER_AGENT);
   let body: string | undefined;
-  if (params.json !== undefined) {
+  if ("json" in params) {
     body = JSON.stringify(params.json);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
   } else if (params.body !== undefined) {
-    body = String(params.body);
+    body = params.body;
   }
   if (body !== undefined && method === "GET") throw new Error("a GET request cannot have a body");
   return { url, method, headers, body };
 }
 
-async function readCapped(res: Response, max: number): Promise<string> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size < max) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
-  }
-  if (size >= max) await reader.cancel();
-  const bytes = new Uint8Array(Math.min(size, max));
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c.subarray(0, bytes.length - at), at);
-    at += Math.min(c.length, bytes.length - at);
-  }
-  return new TextDecoder().decode(bytes);
-}
-
-function classify(res: Response, body: string, expect: unknown, now: number): ActionOutcome {
+function classify(
+  res: Response,
+  body: string,
+  expect: number[] | undefined,
+  now: number,
+): ActionOutcome {
   const status = res.status;
-  const expected = expect === undefined
-    ? status >= 200 && status < 300
-    : (Array.isArray(expect) ? expect : [expect]).includes(status);
+  const expected = expect === undefined ? status >= 200 && status < 300 : expect.includes(status);
   if (expected) return { kind: "ok", status };
-  const excerpt = body.replace(/\s+/g, " ").trim().slice(0, 200);
+  const shown = excerpt(body, 200);
   const error = `HTTP ${status}${res.statusText ? ` ${res.statusText}` : ""}${
-    excerpt ? `: ${excerpt}` : ""
+    shown ? `: ${shown}` : ""
   }`;
   if (isRetryableStatus(status)) {
     return {

@@ -1,9 +1,12 @@
 /** Parameters of the `http` action: one HTTP request to a partner API. */
-import type { ActionSpec, ParamProblem } from "../spec.ts";
+import { SECRET_MARK } from "../schema_marks.ts";
+import { type ActionSpec, actionSpec, type ParamProblem } from "../spec.ts";
 import { checkRenderedUrl, escapeUrlValue } from "./url.ts";
 
+const headerValue = { type: ["string", "number", "boolean"] };
+
 /** The `http` action's declaration. */
-export const httpSpec: ActionSpec = {
+export const httpSpec: ActionSpec = actionSpec({
   name: "http",
   description: "Send an HTTP request; 2xx (or `expect_status`) is success.",
   params: {
@@ -13,7 +16,8 @@ export const httpSpec: ActionSpec = {
     properties: {
       method: {
         enum: ["GET", "POST", "PUT", "PATCH", "DELETE"],
-        description: "HTTP method; default POST",
+        default: "POST",
+        description: "HTTP method",
       },
       url: {
         type: "string",
@@ -28,7 +32,12 @@ export const httpSpec: ActionSpec = {
       },
       headers: {
         type: "object",
-        additionalProperties: { type: ["string", "number", "boolean"] },
+        properties: {
+          authorization: { ...headerValue, [SECRET_MARK]: true },
+          "x-api-key": { ...headerValue, [SECRET_MARK]: true },
+          cookie: { ...headerValue, [SECRET_MARK]: true },
+        },
+        additionalProperties: headerValue,
         description: "Request headers",
       },
       json: { description: "Body sent as JSON (templates keep their types)" },
@@ -42,7 +51,6 @@ export const httpSpec: ActionSpec = {
       },
     },
   },
-  secretKeys: ["headers.authorization", "headers.x-api-key", "headers.cookie"],
   escape: escapeUrlValue,
   checkRendered: (params) => checkRenderedUrl(params.url),
   rateKey(params) {
@@ -61,7 +69,7 @@ export const httpSpec: ActionSpec = {
     if (problem) problems.push({ path: ["url"], message: problem });
     return problems;
   },
-};
+});
 
 /**
  * The scheme and host of a URL must be written by the rule author (or `${VAR}`), never produced by

@@ -4,8 +4,11 @@
  * after `Retry-After`; other Slack errors are permanent. Error messages never carry the webhook
  * URL or the token.
  */
-import type { Action, ActionContext, ActionOutcome } from "../action.ts";
+import type { ActionContext, ActionOutcome } from "../action.ts";
+import { excerpt, readCapped, USER_AGENT } from "../http_outcome.ts";
+import type { TypedAction } from "../kind.ts";
 import { parseRetryAfter } from "../retry_after.ts";
+import type { SlackParams } from "./kind.ts";
 import { KeyedLock, type ThreadBook, threadKey } from "./thread.ts";
 
 /** Where the Web API lives (configurable for GovSlack or a proxy), and where threads are kept. */
@@ -16,21 +19,11 @@ export interface SlackActionOptions {
   threads?: ThreadBook;
 }
 
-const MESSAGE_KEYS = [
-  "text",
-  "blocks",
-  "thread_ts",
-  "reply_broadcast",
-  "username",
-  "icon_emoji",
-  "icon_url",
-  "unfurl_links",
-  "unfurl_media",
-] as const;
+/** The most of an answer read (chat.postMessage echoes the message, blocks included). */
+const MAX_ANSWER_BYTES = 262_144;
 
 /** Posts Slack messages for `slack` deliveries. */
-export class SlackAction implements Action {
-  readonly name = "slack";
+export class SlackAction implements TypedAction<SlackParams> {
   private readonly apiUrl: string;
   private readonly now: () => number;
   private readonly threads?: ThreadBook;
@@ -42,23 +35,19 @@ export class SlackAction implements Action {
     this.threads = options.threads;
   }
 
-  async execute(params: Record<string, unknown>, ctx: ActionContext): Promise<ActionOutcome> {
+  async execute(params: SlackParams, ctx: ActionContext): Promise<ActionOutcome> {
     const threads = this.threads;
-    if (params.thread === undefined || params.thread === null || !threads || params.thread_ts) {
+    if (params.thread === undefined || !threads || params.message.thread_ts) {
       const { ts: _ts, ...outcome } = await this.send(params, ctx);
       return outcome as ActionOutcome;
     }
-    const key = await threadKey(
-      String(params.token),
-      String(params.channel),
-      typeof params.thread === "string" ? params.thread : JSON.stringify(params.thread),
-    );
+    const key = await threadKey(String(params.token), String(params.channel), params.thread);
     return await this.threadLock.run(key, async () => {
       const ts = await threads.getThread(key);
-      const { ts: posted, ...outcome } = await this.send(
-        ts ? { ...params, thread_ts: ts } : { ...params, reply_broadcast: undefined },
-        ctx,
-      ) as ActionOutcome & { ts?: string };
+      const message = ts
+        ? { ...params.message, thread_ts: ts }
+        : { ...params.message, reply_broadcast: undefined };
+      const { ts: posted, ...outcome } = await this.send({ ...params, message }, ctx);
       if (outcome.kind === "ok" && !ts && posted) {
         // The message is out: failing to keep its ts must not make it be sent again; the next
         // message of the key then starts a new thread.
@@ -70,17 +59,15 @@ export class SlackAction implements Action {
 
   /** One post; a Web API success carries the message's `ts`. */
   private async send(
-    params: Record<string, unknown>,
+    params: SlackParams,
     ctx: ActionContext,
   ): Promise<ActionOutcome & { ts?: string }> {
-    const message: Record<string, unknown> = {};
-    for (const key of MESSAGE_KEYS) if (params[key] !== undefined) message[key] = params[key];
-    if (message.text !== undefined) message.text = String(message.text);
-    const webhook = typeof params.webhook_url === "string" ? params.webhook_url : undefined;
+    const message = { ...params.message };
+    const webhook = params.webhookUrl;
     const url = webhook ?? `${this.apiUrl}/chat.postMessage`;
     const headers: Record<string, string> = {
       "content-type": "application/json; charset=utf-8",
-      "user-agent": "sluice/0.1",
+      "user-agent": USER_AGENT,
     };
     if (!webhook) {
       headers.authorization = `Bearer ${params.token}`;
@@ -100,10 +87,10 @@ export class SlackAction implements Action {
       const reason = e instanceof TypeError ? "could not connect or was refused" : "request failed";
       return { kind: "retry", error: `Slack ${webhook ? "webhook" : "API"} ${reason}` };
     }
-    const text = (await res.text()).slice(0, 2_000);
+    const text = await readCapped(res, MAX_ANSWER_BYTES);
     const status = res.status;
     const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"), this.now());
-    const code = text.replace(/\s+/g, " ").trim().slice(0, 100);
+    const code = excerpt(text, 100);
     if (status === 429) {
       return { kind: "retry", status, retryAfterMs, error: "Slack rate limited (429)" };
     }

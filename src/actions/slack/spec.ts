@@ -1,9 +1,10 @@
 /** Parameters of the `slack` action: an incoming webhook or `chat.postMessage`. */
-import type { ActionSpec, ParamProblem } from "../spec.ts";
+import { SECRET_MARK } from "../schema_marks.ts";
+import { type ActionSpec, actionSpec, type ParamProblem } from "../spec.ts";
 import { checkSlackMessage, escapeForSlack, fingerprint, fitSlackMessage } from "./format.ts";
 
 /** The `slack` action's declaration. */
-export const slackSpec: ActionSpec = {
+export const slackSpec: ActionSpec = actionSpec({
   name: "slack",
   description:
     "Post a Slack message through an incoming webhook (webhook_url) or chat.postMessage (token + channel).",
@@ -14,11 +15,13 @@ export const slackSpec: ActionSpec = {
       webhook_url: {
         type: "string",
         minLength: 1,
+        [SECRET_MARK]: true,
         description: "Incoming webhook URL (a secret; never from {{ }})",
       },
       token: {
         type: "string",
         minLength: 1,
+        [SECRET_MARK]: true,
         description: "Bot token for chat.postMessage (never from {{ }})",
       },
       channel: { type: "string", minLength: 1, description: "Channel id or name, with `token`" },
@@ -46,7 +49,6 @@ export const slackSpec: ActionSpec = {
     },
   },
   expressions: ["thread"],
-  secretKeys: ["webhook_url", "token"],
   escape: escapeForSlack,
   fit: fitSlackMessage,
   checkRendered: checkSlackMessage,
@@ -95,4 +97,4 @@ export const slackSpec: ActionSpec = {
     }
     return problems;
   },
-};
+});
