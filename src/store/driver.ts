@@ -23,6 +23,11 @@ export interface Dialect {
   readonly name: "sqlite" | "postgres";
   /** Appended to a claim's SELECT so concurrent claimers skip each other's rows ("" if one writer). */
   readonly skipLocked: string;
+  /**
+   * Placed after a table name to make the planner read it through the index `name` (SQLite's
+   * `INDEXED BY`; "" where the planner has statistics). Only where a benchmark showed the need.
+   */
+  indexedBy(name: string): string;
   /** `column` is one of the elements of the array parameter `param` (a JS array of `type`). */
   inList(column: string, param: string, type: ColumnType): string;
   /**

@@ -42,7 +42,7 @@ export async function claimDeliveries(
   now: number,
 ): Promise<Delivery[]> {
   const candidates = await tx.all(
-    `SELECT * FROM sluice_deliveries
+    `SELECT * FROM sluice_deliveries ${d.indexedBy("sluice_deliveries_due")}
      WHERE status = 'pending' AND next_at <= $1 AND lease_until <= $1
      ORDER BY next_at LIMIT $2 ${d.skipLocked}`,
     [now, limit * 4],

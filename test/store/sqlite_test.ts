@@ -2,6 +2,8 @@
 import { DatabaseSync } from "node:sqlite";
 import { sqliteLegacyMigrations } from "../../src/store/sqlite/legacy_schema.ts";
 import { openStore } from "../../src/store/mod.ts";
+import type { Tx } from "../../src/store/driver.ts";
+import { claimDeliveries, finishMany, type FinishRequest } from "../../src/store/queue.ts";
 import { sqliteDialect } from "../../src/store/sqlite/dialect.ts";
 import { assertEquals } from "../support/assert.ts";
 import { storeContract } from "./contract.ts";
@@ -109,33 +111,42 @@ storeContract("sqlite in a worker", (options, clock) => {
   return openStore("sqlite::memory:", { ...options, now: undefined, worker: true, clock: shared });
 });
 
-Deno.test("sqlite: a batch of rows drives its UPDATE … FROM, each target row found by its key", async () => {
+Deno.test("sqlite: claims and batched results read through the right index", async () => {
   const dir = await Deno.makeTempDir();
   try {
     await (await openStore(`sqlite:${dir}/sluice.db`)).close();
     const db = new DatabaseSync(`${dir}/sluice.db`);
-    const batch = sqliteDialect.rows("$1", "u", [["id", "bigint"], ["owner", "text"]]);
-    // The shapes of the store's batched finish and dispatch marks, on the real schema: with
-    // the batch flattened into the join, SQLite scanned a status index once per batch row.
-    const statements = [
-      `UPDATE sluice_deliveries SET attempts = attempts + 1 FROM ${batch}
-       WHERE sluice_deliveries.id = u.id AND sluice_deliveries.lease_owner = u.owner
-         AND sluice_deliveries.status = 'pending'`,
-      `UPDATE sluice_events SET lease_until = 0 FROM ${batch}
-       WHERE sluice_events.id = u.id AND sluice_events.dispatched_at IS NULL`,
-    ];
-    for (const sql of statements) {
-      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[])
-        .map((r) => r.detail);
-      assertEquals(plan[0], "MATERIALIZE u", plan.join(" | "));
-      assertEquals(
-        plan.some((d) =>
-          /^SEARCH sluice_\w+ USING (INTEGER PRIMARY KEY|INDEX sqlite_autoindex)/.test(d)
-        ),
-        true,
-        plan.join(" | "),
-      );
-    }
+    // The store's own statements, captured from a transaction that runs nothing.
+    const statements: string[] = [];
+    const tx: Tx = {
+      all: (sql) => (statements.push(sql), Promise.resolve([])),
+      run: (sql) => (statements.push(sql), Promise.resolve(0)),
+      notify: () => Promise.resolve(),
+    };
+    await claimDeliveries(tx, sqliteDialect, "o", 32, 60_000, 0);
+    const done: FinishRequest = {
+      id: "1",
+      owner: "o",
+      result: { kind: "done", attempt: { at: 0, durationMs: 1, outcome: "ok" } },
+    };
+    await finishMany(tx, sqliteDialect, [done], 0);
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql.replace(/\$(\d+)/g, "?$1")}`).all() as {
+        detail: string;
+      }[]).map((r) => r.detail).join(" | ");
+    const [claim] = statements;
+    const finish = statements.find((s) => s.startsWith("UPDATE sluice_deliveries"))!;
+    // Without a hint SQLite took the (status, id) index and sorted every pending delivery.
+    assertEquals(
+      plan(claim),
+      "SEARCH sluice_deliveries USING INDEX sluice_deliveries_due (next_at<?)",
+    );
+    // With the batch flattened into the join, it scanned them once per batch row.
+    assertEquals(
+      plan(finish),
+      "MATERIALIZE u | SCAN json_each VIRTUAL TABLE INDEX 1: | SCAN u | " +
+        "SEARCH sluice_deliveries USING INTEGER PRIMARY KEY (rowid=?)",
+    );
     db.close();
   } finally {
     await Deno.remove(dir, { recursive: true });

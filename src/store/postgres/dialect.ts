@@ -4,6 +4,7 @@ import type { Column, Dialect } from "../driver.ts";
 /** The PostgreSQL {@link Dialect}. */
 export const postgresDialect: Dialect = {
   name: "postgres",
+  indexedBy: () => "",
   skipLocked: "FOR UPDATE SKIP LOCKED",
   inList: (column, param, type) => `${column} = ANY(${param}::${type}[])`,
   // `::text::json`: the driver sends the text as is (a bare `::json` would JSON-encode it again).

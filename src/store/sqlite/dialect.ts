@@ -5,6 +5,9 @@ import type { Column, Dialect } from "../driver.ts";
 export const sqliteDialect: Dialect = {
   name: "sqlite",
   skipLocked: "",
+  // Claims: without statistics SQLite preferred the (status, id) index and sorted every pending
+  // delivery by next_at on each claim (2.6 ms against 0.4 ms with 5,000 pending).
+  indexedBy: (name) => `INDEXED BY ${name}`,
   inList: (column, param) => `${column} IN (SELECT value FROM json_each(${param}))`,
   // `LIMIT -1` (no limit) keeps SQLite from flattening the batch into an UPDATE … FROM join: it
   // then reads the batch first and finds each row by its key. Flattened, the planner preferred
