@@ -2,8 +2,13 @@
 -- with its own X-Webhook-Id, so no request takes sluice's cheap duplicate path.
 -- WEBHOOK_POOL is a file of "signature<TAB>body" lines (see bench/load/webhook_load.ts); thread k
 -- of WRK_THREADS sends lines k, k+T, k+2T, … and wraps around only if it runs out.
+-- WEBHOOK_DELAY_MS paces each connection: it waits that long before each request (a closed loop,
+-- so a slow answer delays the next send: latency under a pace, not an open-loop measurement).
 local pool = os.getenv("WEBHOOK_POOL")
 local thread_count = tonumber(os.getenv("WRK_THREADS") or "2")
+local pause = tonumber(os.getenv("WEBHOOK_DELAY_MS") or "0")
+-- Each run names its webhook ids apart, so a second run's ids are not the first's duplicates.
+local run = os.getenv("WEBHOOK_RUN") or "wrk"
 -- Counts threads in the main state; each thread gets its own `id` global from setup.
 local started = 0
 
@@ -34,6 +39,12 @@ function request()
     ["Content-Type"] = "application/json",
     ["X-Api-Key"] = "bench-key",
     ["X-Signature"] = signatures[j],
-    ["X-Webhook-Id"] = "wrk-" .. id .. "-" .. sent,
+    ["X-Webhook-Id"] = run .. "-" .. id .. "-" .. sent,
   }, bodies[j])
+end
+
+if pause > 0 then
+  function delay()
+    return pause
+  end
 end

@@ -8,8 +8,10 @@
  *    (a fresh created_at and its own nonce, from a pool of --pool bodies made before the run) with
  *    its own X-Webhook-Id, so none takes sluice's duplicate path; the events sluice stored are
  *    counted afterwards to prove it. req/s, latency percentiles, and their ratio.
- * 2. An open-loop sender at a fixed rate against each of them: ack latency p50/p99/p99.9, and
- *    sluice's over the bare app's.
+ * 2. wrk paced to --rate (each connection waits connections/rate between requests) against each
+ *    of them: ack latency p50/p99, and sluice's over the bare app's.
+ * Each run also reads the server's CPU time from /proc: microseconds per request, all threads
+ * and the main (HTTP) thread.
  * Results print as Markdown rows for docs/PERFORMANCE.md.
  */
 import { DatabaseSync } from "node:sqlite";
@@ -18,7 +20,6 @@ import { freshen } from "../../src/cli/send.ts";
 import { signStreamBody } from "../../src/ingress/stream_signature.ts";
 import { projectRoot } from "../../test/support/cli.ts";
 import { sluiceRunArgs, spawnListening } from "./spawn.ts";
-import { fixedRate } from "./fixed_rate.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -40,17 +41,38 @@ const sample = JSON.parse(new TextDecoder().decode(freshen(
 const bodyOf = (i: number) =>
   JSON.stringify({ ...sample, reaction: { ...sample.reaction, id: `bench-${i}` } });
 const pool = Number(values.pool);
-const poolFile = await Deno.makeTempFile({ prefix: "sluice-bench-pool-" });
-{
+/** A file of `signature<TAB>body` lines for webhook.lua: bodies `from` to `from + count - 1`. */
+async function poolFile(from: number, count: number): Promise<string> {
+  const file = await Deno.makeTempFile({ prefix: "sluice-bench-pool-" });
   const lines: string[] = [];
-  for (let i = 0; i < pool; i++) {
+  for (let i = from; i < from + count; i++) {
     const b = bodyOf(i);
     lines.push(`${await signStreamBody(new TextEncoder().encode(b), SECRET)}\t${b}`);
   }
-  await Deno.writeTextFile(poolFile, lines.join("\n") + "\n");
+  await Deno.writeTextFile(file, lines.join("\n") + "\n");
+  return file;
+}
+// The paced runs get bodies of their own, so none repeats one the full-speed run sent.
+const pools = {
+  load: await poolFile(0, pool),
+  paced: await poolFile(pool, Math.ceil(Number(values.rate) * Number(values.seconds) * 1.2)),
+};
+
+/** CPU seconds a process has used so far, all threads, and its main thread alone (Linux). */
+async function cpuSeconds(pid: number): Promise<{ all: number; main: number }> {
+  // Fields 14 and 15 of /proc/PID/stat (after the parenthesised name): utime and stime, in ticks.
+  const ticks = async (path: string) => {
+    const fields = (await Deno.readTextFile(path)).split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  };
+  return {
+    all: await ticks(`/proc/${pid}/stat`),
+    main: await ticks(`/proc/${pid}/task/${pid}/stat`),
+  };
 }
 
-async function wrk(url: string) {
+async function wrk(url: string, pool: string, delayMs = 0, pid?: number) {
+  const cpuBefore = pid === undefined ? undefined : await cpuSeconds(pid);
   const out = await new Deno.Command("wrk", {
     args: [
       "-t2",
@@ -61,8 +83,14 @@ async function wrk(url: string) {
       `${projectRoot}/bench/load/webhook.lua`,
       url,
     ],
-    env: { WEBHOOK_POOL: poolFile, WRK_THREADS: "2" },
+    env: {
+      WEBHOOK_POOL: pool,
+      WRK_THREADS: "2",
+      WEBHOOK_DELAY_MS: String(delayMs),
+      WEBHOOK_RUN: delayMs ? "paced" : "load",
+    },
   }).output();
+  const cpuAfter = pid === undefined ? undefined : await cpuSeconds(pid);
   const text = new TextDecoder().decode(out.stdout);
   const num = (re: RegExp) => {
     const m = re.exec(text);
@@ -71,8 +99,14 @@ async function wrk(url: string) {
     return Number(m[1]) * (unit === "us" ? 0.001 : unit === "s" ? 1000 : 1);
   };
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(text);
+  const requests = num(/(\d+) requests in/);
+  const perRequest = (k: "all" | "main") =>
+    cpuAfter && cpuBefore ? ((cpuAfter[k] - cpuBefore[k]) / requests) * 1e6 : NaN;
   return {
-    requests: num(/(\d+) requests in/),
+    requests,
+    /** CPU microseconds per request, every thread of the server, and its main thread. */
+    cpuUs: perRequest("all"),
+    mainCpuUs: perRequest("main"),
     rps: num(/Requests\/sec:\s+([\d.]+)/),
     p50: num(/ 50%\s+([\d.]+)(us|ms|s)/),
     p99: num(/ 99%\s+([\d.]+)(us|ms|s)/),
@@ -86,20 +120,22 @@ await Deno.writeTextFile(
   `${dir}/rules/quiet.yaml`,
   "on: feeds.activity.reaction.added\nif: reaction.type = 'never'\ndo:\n  - http: { url: 'http://127.0.0.1:9/x' }\n",
 );
-/** wrk at full speed, a pause, then the fixed-rate sender; stops the server afterwards. */
+/**
+ * wrk at full speed (with the server's CPU per request), a pause, then wrk paced to --rate over
+ * the same connections; stops the server afterwards.
+ */
 async function measure(server: { child: Deno.ChildProcess; url: string }) {
-  const load = await wrk(server.url);
+  const load = await wrk(server.url, pools.load, 0, server.child.pid);
   await new Promise((r) => setTimeout(r, 2000));
-  const rate = await fixedRate(
+  const paced = await wrk(
     server.url,
-    (i) => bodyOf(pool + i), // not among the bodies wrk sent
-    SECRET,
-    Number(values.rate),
-    Number(values.seconds),
+    pools.paced,
+    (Number(values.connections) * 1000) / Number(values.rate),
+    server.child.pid,
   );
   server.child.kill("SIGTERM");
   await server.child.status;
-  return { load, rate };
+  return { load, paced };
 }
 
 try {
@@ -117,35 +153,38 @@ try {
 
   const f = (n: number) => n.toFixed(2);
   console.log(`wrk, ${values.connections} connections, as fast as each server answers:\n`);
-  console.log(`| server | req/s | p50 ms | p99 ms | non-2xx |`);
-  console.log(`| --- | --- | --- | --- | --- |`);
+  console.log(`| server | req/s | p50 ms | p99 ms | non-2xx | CPU µs/req (all threads; main) |`);
+  console.log(`| --- | --- | --- | --- | --- | --- |`);
   for (const [name, r] of [["bare Hono", bare.load], ["sluice", sluice.load]] as const) {
-    console.log(`| ${name} | ${r.rps.toFixed(0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} |`);
+    console.log(
+      `| ${name} | ${r.rps.toFixed(0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${
+        r.cpuUs.toFixed(0)
+      }; ${r.mainCpuUs.toFixed(0)} |`,
+    );
   }
   console.log(`\nratio sluice / bare: ${(sluice.load.rps / bare.load.rps).toFixed(2)}x`);
-  console.log(
-    `\nfixed rate, ${values.rate} req/s for ${values.seconds} s, latency from each send's slot:\n`,
-  );
-  console.log(`| server | ok | failed | p50 ms | p99 ms | p99.9 ms | max ms |`);
-  console.log(`| --- | --- | --- | --- | --- | --- | --- |`);
-  for (const [name, r] of [["bare Hono", bare.rate], ["sluice", sluice.rate]] as const) {
+  console.log(`\nwrk paced to ${values.rate} req/s (each connection waits between requests):\n`);
+  console.log(`| server | req/s | p50 ms | p99 ms | non-2xx | CPU µs/req (all threads; main) |`);
+  console.log(`| --- | --- | --- | --- | --- | --- |`);
+  for (const [name, r] of [["bare Hono", bare.paced], ["sluice", sluice.paced]] as const) {
     console.log(
-      `| ${name} | ${r.ok} | ${r.failed} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.p999)} | ${
-        f(r.max)
-      } |`,
+      `| ${name} | ${r.rps.toFixed(0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${
+        r.cpuUs.toFixed(0)
+      }; ${r.mainCpuUs.toFixed(0)} |`,
     );
   }
   console.log(
-    `\nratio sluice / bare: p50 ${(sluice.rate.p50 / bare.rate.p50).toFixed(1)}x, p99 ${
-      (sluice.rate.p99 / bare.rate.p99).toFixed(1)
-    }x, p99.9 ${(sluice.rate.p999 / bare.rate.p999).toFixed(1)}x`,
+    `\nratio sluice / bare: p50 ${(sluice.paced.p50 / bare.paced.p50).toFixed(1)}x, p99 ${
+      (sluice.paced.p99 / bare.paced.p99).toFixed(1)
+    }x`,
   );
   const db = new DatabaseSync(`${dir}/data/sluice.db`, { readOnly: true });
   const stored = Number(
     (db.prepare("SELECT COUNT(*) AS n FROM sluice_events").get() as { n: number }).n,
   );
   db.close();
-  const accepted = sluice.load.requests - sluice.load.errors + sluice.rate.ok;
+  const accepted = sluice.load.requests - sluice.load.errors + sluice.paced.requests -
+    sluice.paced.errors;
   console.log(
     `\nsluice stored ${stored} events for ${accepted} accepted requests` +
       (stored >= accepted
@@ -154,5 +193,6 @@ try {
   );
 } finally {
   await Deno.remove(dir, { recursive: true });
-  await Deno.remove(poolFile);
+  await Deno.remove(pools.load);
+  await Deno.remove(pools.paced);
 }
