@@ -162,10 +162,8 @@ export class App {
       silences,
       leaseMs: Math.min(30_000, settings.executor.leaseMs),
       rateIntervals,
-      onDispatched: (report) => {
-        observer.dispatched(report);
-        executor.wake();
-      },
+      // No wake-up here: the store's notification wakes the executor when deliveries were written.
+      onDispatched: (report) => observer.dispatched(report),
       onError: (e) => observer.dispatchFailed(e),
     });
     const groups = new GroupSender(store, () => this.live.rules, {
@@ -181,6 +179,7 @@ export class App {
     const inbox = new Inbox({
       store,
       handoff: dispatcher,
+      planner: dispatcher,
       observer: observer.inbox,
       isKnownType: isKnownEventType,
     });

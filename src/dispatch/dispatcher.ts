@@ -7,13 +7,13 @@
 import type { DecisionRecord } from "../delivery/decision.ts";
 import { storedEnvelope, type StreamEvent } from "../event/envelope.ts";
 import { Wakeup } from "../executor/wakeup.ts";
-import type { Handoff } from "../inbox/inbox.ts";
+import type { Handoff, PlannedDispatch, Planner } from "../inbox/inbox.ts";
 import type { EventLease, StoredEvent } from "../inbox/model.ts";
 import { evaluateEvent, type Evaluation, ruleBindings } from "../rules/evaluate.ts";
 import type { RuleSet } from "../rules/rule_set.ts";
 import type { InboxStore } from "../store/roles.ts";
 import { withSpan } from "../observe/tracing.ts";
-import { planDeliveries, type RateIntervals } from "./plan.ts";
+import { type Held, planDeliveries, type RateIntervals } from "./plan.ts";
 import type { SilenceBook } from "./silences.ts";
 
 /**
@@ -58,13 +58,25 @@ export interface DispatcherOptions {
   onError?: (error: unknown) => void;
   /** The silences in force; none when absent. */
   silences?: SilenceBook;
+  /**
+   * Milliseconds an event may spend being evaluated before it is stored (so it is written once,
+   * dispatched); past it the event is dispatched after the answer. 0: always after. Default 20.
+   */
+  evaluationBudgetMs?: number;
+}
+
+/** An evaluated event and what the store is to record for it. */
+export interface Planned extends PlannedDispatch {
+  stored: StoredEvent;
+  evaluation: Evaluation;
+  held: Held;
 }
 
 /** Events held in memory at most; past it, accepted events wait in the store to be claimed. */
 const MAX_SUBMITTED = 10_000;
 
 /** Moves events from the inbox to deliveries; the inbox hands it accepted events directly. */
-export class Dispatcher implements Handoff {
+export class Dispatcher implements Handoff, Planner<Planned> {
   private readonly wakeup = new Wakeup();
   private submitted: { stored: StoredEvent; event: StreamEvent }[] = [];
   private running?: Promise<void>;
@@ -111,35 +123,80 @@ export class Dispatcher implements Handoff {
 
   private async dispatchOne(stored: StoredEvent, rules: RuleSet, parsed?: StreamEvent) {
     const event = parsed ?? JSON.parse(stored.body) as StreamEvent;
-    const envelope = storedEnvelope(stored);
     await withSpan("sluice.dispatch", {
       "sluice.event.id": stored.id,
       "sluice.event.type": stored.type,
     }, async (annotate) => {
-      const evaluation = await evaluateEvent(rules, event, envelope);
-      const held = await this.options.silences?.held(
-        evaluation.matches,
-        event,
-        ruleBindings(envelope),
-      ) ?? new Map();
-      const plans = await planDeliveries(stored.id, evaluation, this.options.rateIntervals, held);
-      const decision = decisionRecord(evaluation);
-      for (const r of decision.rules) {
-        const silence = held.get(r.rule);
-        if (silence) r.silenced = silence;
-      }
-      const { throttled } = await this.store.completeDispatch(stored.id, plans, decision);
+      const planned = await this.plan(stored, rules, event);
+      const { throttled } = await this.store.completeDispatch(
+        stored.id,
+        planned.plans,
+        planned.decision,
+      );
       annotate({
-        "sluice.rules.matched": evaluation.matches.map((m) => m.rule.name),
+        "sluice.rules.matched": planned.evaluation.matches.map((m) => m.rule.name),
         "sluice.rules.throttled": throttled,
-        "sluice.deliveries": plans.reduce((n, p) => n + p.deliveries.length, 0),
+        "sluice.deliveries": planned.plans.reduce((n, p) => n + p.deliveries.length, 0),
       });
-      this.options.onDispatched?.({
-        event: stored,
-        evaluation,
-        throttled,
-        silenced: [...held.keys()],
-      });
+      this.dispatched(planned, throttled);
+    });
+  }
+
+  /** Evaluates an event against `rules`: what the store is to record for it. */
+  private async plan(stored: StoredEvent, rules: RuleSet, event: StreamEvent): Promise<Planned> {
+    const envelope = storedEnvelope(stored);
+    const evaluation = await evaluateEvent(rules, event, envelope);
+    const held = await this.options.silences?.held(
+      evaluation.matches,
+      event,
+      ruleBindings(envelope),
+    ) ?? new Map();
+    const plans = await planDeliveries(stored.id, evaluation, this.options.rateIntervals, held);
+    const decision = decisionRecord(evaluation);
+    for (const r of decision.rules) {
+      const silence = held.get(r.rule);
+      if (silence) r.silenced = silence;
+    }
+    return { stored, evaluation, held, plans, decision };
+  }
+
+  /**
+   * Evaluates an event before it is stored, so the inbox writes it once, already dispatched.
+   * Undefined when that takes longer than the evaluation budget: the inbox then stores the event
+   * for dispatch after the answer, and a slow condition delays no one's acknowledgement.
+   */
+  async planBeforeStore(stored: StoredEvent, event: StreamEvent): Promise<Planned | undefined> {
+    const budgetMs = this.options.evaluationBudgetMs ?? 20;
+    if (budgetMs <= 0) return undefined;
+    const work = this.plan(stored, this.rules(), event).catch((e) => {
+      // Counted; the event is then stored for the dispatcher, whose retries and quarantine apply.
+      this.options.onError?.(e);
+      return undefined;
+    });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(resolve, budgetMs, undefined);
+    });
+    try {
+      const planned = await Promise.race([work, late]);
+      // Past the budget the evaluation still ends, unused; the dispatcher evaluates it again.
+      return planned;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Reports an event the inbox stored with the dispatch {@link planBeforeStore} gave it. */
+  dispatchedBeforeStore(planned: Planned, throttled: string[]): void {
+    this.dispatched(planned, throttled);
+  }
+
+  private dispatched(planned: Planned, throttled: string[]) {
+    this.options.onDispatched?.({
+      event: planned.stored,
+      evaluation: planned.evaluation,
+      throttled,
+      silenced: [...planned.held.keys()],
     });
   }
 

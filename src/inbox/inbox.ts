@@ -1,12 +1,31 @@
 /**
  * The inbox owns accepting an event: ingress verifies and decodes, then calls {@link Inbox.accept},
- * which writes the event durably (deduplicated by the sender's id), hands it to the dispatcher
- * already parsed, and reports the outcome once for every source. The answer to the sender (or
- * the SQS delete) comes after this write and never waits for an action.
+ * which has the event evaluated (within a budget), writes it durably (deduplicated by the sender's
+ * id) already dispatched, in one write, and reports the outcome once for every source. An event
+ * whose evaluation overruns the budget is written for the dispatcher instead, which takes it from
+ * memory. The answer to the sender (or the SQS delete) comes after this write and never waits for
+ * an action.
  */
+import type { DecisionRecord } from "../delivery/decision.ts";
+import type { RulePlan } from "../delivery/model.ts";
 import type { EventSource, StreamEvent } from "../event/envelope.ts";
+import { newEventId } from "../event/id.ts";
 import type { InboxStore } from "../store/roles.ts";
-import type { EventLease, PutResult, StoredEvent } from "./model.ts";
+import type { EventLease, NewEvent, PutResult, StoredEvent } from "./model.ts";
+
+/** What the store records for an event evaluated before it was written. */
+export interface PlannedDispatch {
+  plans: RulePlan[];
+  decision?: DecisionRecord;
+}
+
+/** Evaluates events before they are stored (the dispatcher). */
+export interface Planner<P extends PlannedDispatch = PlannedDispatch> {
+  /** Undefined when the evaluation overran its budget or failed: store it for later dispatch. */
+  planBeforeStore(stored: StoredEvent, event: StreamEvent): Promise<P | undefined>;
+  /** The event was stored with the planned dispatch (not a duplicate). */
+  dispatchedBeforeStore(planned: P, throttled: string[]): void;
+}
 
 /** Where accepted events go next: the dispatcher, which takes them from memory under a lease. */
 export interface Handoff {
@@ -62,8 +81,12 @@ export interface InboxObserver {
 
 /** What the inbox needs. */
 export interface InboxDeps {
-  store: Pick<InboxStore, "putEvent" | "quarantine">;
+  store: Pick<InboxStore, "putEvent" | "putDispatchedEvent" | "quarantine">;
   handoff?: Handoff;
+  /** Evaluates events before they are stored; without it every event is dispatched later. */
+  planner?: Planner;
+  /** The time stored as an evaluated event's `received_at`; `Date.now` by default. */
+  now?: () => number;
   observer?: InboxObserver;
   /** Whether the catalogue knows an event type. */
   isKnownType?: (type: string) => boolean;
@@ -75,34 +98,67 @@ export class Inbox {
 
   /** Stores the event durably (or finds its earlier copy) and hands it on; then answer the sender. */
   async accept(incoming: IncomingEvent): Promise<PutResult> {
-    const { store, handoff, observer } = this.deps;
+    const { observer } = this.deps;
     const { source, event, json } = incoming;
-    const lease = handoff?.hasRoom() ? handoff.lease : undefined;
     const bodyKey = incoming.signedBy === undefined
       ? undefined
       : `${source}:${incoming.signedBy}:${await sha256Hex(json)}`;
-    const put = await store.putEvent({
+    const written: NewEvent = {
       source,
       dedupeId: incoming.dedupeId,
       bodyKey,
       type: event.type,
       body: json,
       meta: incoming.meta,
-    }, lease);
+    };
+    const put = await this.putDispatched(written, event) ?? await this.putForLater(written, event);
+    if (!put.duplicate && this.deps.isKnownType && !this.deps.isKnownType(event.type)) {
+      observer?.unknownType?.(event.type);
+    }
+    observer?.outcome(source, put.duplicate ? "duplicate" : "accepted", event.type);
+    return put;
+  }
+
+  /** Evaluates, then writes the event with its dispatch; undefined if evaluation overran. */
+  private async putDispatched(written: NewEvent, event: StreamEvent) {
+    const planner = this.deps.planner;
+    if (!planner) return undefined;
+    const receivedAt = (this.deps.now ?? Date.now)();
+    const id = newEventId(receivedAt);
+    const stored = {
+      id,
+      source: written.source,
+      type: written.type,
+      body: written.body,
+      receivedAt,
+    };
+    const planned = await planner.planBeforeStore(stored, event);
+    if (!planned) return undefined;
+    const put = await this.deps.store.putDispatchedEvent(
+      { ...written, id, receivedAt },
+      planned.plans,
+      planned.decision,
+    );
+    if (!put.duplicate) planner.dispatchedBeforeStore(planned, put.throttled);
+    return put;
+  }
+
+  /** Writes the event undispatched and hands it to the dispatcher (or leaves it to be claimed). */
+  private async putForLater(written: NewEvent, event: StreamEvent): Promise<PutResult> {
+    const { store, handoff, observer } = this.deps;
+    const lease = handoff?.hasRoom() ? handoff.lease : undefined;
+    const put = await store.putEvent(written, lease);
+    const { source } = written;
     if (!put.duplicate) {
       if (lease) {
         handoff!.submit(
-          { id: put.id, source, type: event.type, body: json, receivedAt: put.receivedAt },
+          { id: put.id, source, type: event.type, body: written.body, receivedAt: put.receivedAt },
           event,
         );
       } else if (handoff) {
         observer?.handoffFull?.(put.id);
       }
-      if (this.deps.isKnownType && !this.deps.isKnownType(event.type)) {
-        observer?.unknownType?.(event.type);
-      }
     }
-    observer?.outcome(source, put.duplicate ? "duplicate" : "accepted", event.type);
     return put;
   }
 

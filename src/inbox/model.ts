@@ -21,6 +21,12 @@ export interface NewEvent {
   body: string;
   /** Extra metadata kept with the event (e.g. the webhook attempt). */
   meta?: Record<string, unknown>;
+  /**
+   * Set when the event was evaluated before it was stored: its id (its deliveries' idempotency
+   * keys carry it) and the time its rules saw as `received_at`.
+   */
+  id?: string;
+  receivedAt?: number;
 }
 
 /** The inbox's answer: the event's id, and whether it was already there. */

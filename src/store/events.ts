@@ -18,6 +18,14 @@ import { eventFromRow } from "./rows.ts";
 /** Claims of one event after which it is taken out of dispatch and quarantined. */
 export const MAX_DISPATCH_CLAIMS = 5;
 
+/** An event evaluated before it was stored under an id another event already has. */
+export class EventIdTakenError extends Error {
+  constructor(readonly id: string) {
+    super(`putEvent: event id ${id} is taken`);
+    this.name = "EventIdTakenError";
+  }
+}
+
 /** A put whose dedupe key kept changing hands under concurrent writes; not expected to happen. */
 export class DedupeKeyContendedError extends Error {
   constructor(readonly key: string) {
@@ -47,10 +55,11 @@ export async function putEvent(
   const key = event.dedupeId === undefined ? null : `${event.source}:${event.dedupeId}`;
   const bodyKey = event.bodyKey ?? null;
   const meta = event.meta ? JSON.stringify(event.meta) : null;
+  const receivedAt = event.receivedAt ?? now;
   // Other puts of the same transaction may run interleaved with this one (PostgreSQL pipelines
   // them), so the row holding a key may change between statements: look until one answer holds.
   for (let tries = 0; tries < 5; tries++) {
-    const id = newEventId(now);
+    const id = event.id ?? newEventId(now);
     const inserted = await tx.all(INSERT_EVENT, [
       id,
       event.source,
@@ -59,13 +68,17 @@ export async function putEvent(
       event.type,
       event.body,
       meta,
-      now,
+      receivedAt,
       lease?.owner ?? null,
       lease ? now + lease.ms : 0,
       event.dedupeId ?? null,
     ]);
-    if (inserted.length) return { id, duplicate: false, receivedAt: now };
-    if (key === null && bodyKey === null) continue; // an id collision: draw another
+    if (inserted.length) return { id, duplicate: false, receivedAt };
+    if (key === null && bodyKey === null) {
+      // An id collision: draw another, unless the id was chosen (and used) before the put.
+      if (event.id !== undefined) throw new EventIdTakenError(event.id);
+      continue;
+    }
     const seen = await tx.all(
       "SELECT id, received_at FROM sluice_events WHERE dedupe_key = $1 OR body_key = $2",
       [key, bodyKey],

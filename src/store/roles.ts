@@ -38,6 +38,16 @@ export interface InboxStore {
    * With `lease`, the new event is held for its owner's dispatcher.
    */
   putEvent(event: NewEvent, lease?: EventLease): Promise<PutResult>;
+  /**
+   * Accepts an event evaluated before it was stored (`event.id` set): in one transaction, the
+   * event (deduplicated as by `putEvent`) and, unless it is a duplicate, its dispatch as by
+   * `completeDispatch`. One write per event; no claim, no second transaction.
+   */
+  putDispatchedEvent(
+    event: NewEvent,
+    plans: RulePlan[],
+    decision?: DecisionRecord,
+  ): Promise<PutResult & { throttled: string[] }>;
   /** Leases up to `limit` events not yet dispatched. */
   claimEvents(owner: string, limit: number, leaseMs: number): Promise<StoredEvent[]>;
   /**

@@ -113,6 +113,21 @@ export class SqlStore implements Store {
     return this.write((tx) => putEvent(tx, event, lease, now, this.windowMs));
   }
 
+  putDispatchedEvent(event: NewEvent, plans: RulePlan[], decision?: DecisionRecord) {
+    const now = this.now();
+    return this.write(async (tx) => {
+      const put = await putEvent(tx, event, undefined, now, this.windowMs);
+      if (put.duplicate) return { ...put, throttled: [] };
+      const [{ throttled }] = await dispatchMany(
+        tx,
+        this.driver.dialect,
+        [{ eventId: put.id, plans, decision }],
+        now,
+      );
+      return { ...put, throttled };
+    });
+  }
+
   claimEvents(owner: string, limit: number, leaseMs: number) {
     const now = this.now();
     return this.write(

@@ -129,6 +129,7 @@ export async function openWorkerStore(
 /** Every store method that is a plain call (arguments and answers are data). */
 const STORE_METHODS = [
   "putEvent",
+  "putDispatchedEvent",
   "claimEvents",
   "completeDispatch",
   "redispatch",
