@@ -161,6 +161,7 @@ export class App {
       owner,
       silences,
       leaseMs: Math.min(30_000, settings.executor.leaseMs),
+      evaluationBudgetMs: settings.evaluationBudgetMs,
       rateIntervals,
       // No wake-up here: the store's notification wakes the executor when deliveries were written.
       onDispatched: (report) => observer.dispatched(report),

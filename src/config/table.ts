@@ -221,6 +221,15 @@ export const settingsTable = {
     defaultDoc: "`7d`",
     doc: "how long a webhook/SNS/SQS id (and a webhook body) is remembered",
   }),
+  evaluationBudgetMs: setting({
+    key: "evaluation_budget",
+    schema: durationSchema,
+    parse: durationParser,
+    default: 20,
+    defaultDoc: "`20ms`",
+    doc: "time an event's rules may take before its answer: within it the event is written once, " +
+      "already dispatched; past it (or with `0ms`) it is written first and dispatched after the answer",
+  }),
   executor: {
     concurrency: setting({
       key: "executor.concurrency",
