@@ -7,6 +7,7 @@ import { assertEquals, assertIncludes, assertOk } from "./support/assert.ts";
 import { projectRoot } from "./support/cli.ts";
 import { postWebhook } from "./support/sluice_process.ts";
 import { withTree } from "./support/tmp.ts";
+import { waitUntil } from "./support/wait.ts";
 
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -87,10 +88,21 @@ Deno.test("the bundle runs with deno run in an empty folder", async () => {
     const res = await postWebhook(url, body, { key: "k", secret: "s" });
     assertEquals(res.status, 200, await res.clone().text());
     assertOk((await res.json()).id);
+    // Commits never checkpoint (the WAL is copied by the checkpointer's thread), so the database
+    // file grows past its empty size only if that thread started from the bundle.
+    await waitUntil(
+      async () => (await Deno.stat(`${dir}/data/sluice.db`)).size > 4096,
+      "the checkpointer copied the WAL into the database file",
+    );
     server.kill("SIGTERM");
+    for (;;) {
+      const { value, done } = await lines.read();
+      if (done) break;
+      buffer += value;
+    }
     assertEquals((await server.status).code, 0);
-    lines.releaseLock();
-    await server.stdout.cancel().catch(() => {});
+    // Its worker threads (the store's and the checkpointer's) started from the bundle itself.
+    assertEquals(buffer.includes('"level":"error"'), false, buffer);
     await server.stderr.cancel();
   });
 });

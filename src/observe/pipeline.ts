@@ -202,7 +202,10 @@ export function pipelineObserver(
     },
     storeFailed(error) {
       metrics.storeErrors.inc();
-      log.debug("store operation failed", { error });
+      // The checkpointer's end is the store's own news, not a failed call: say it once, loudly.
+      if (error instanceof Error && error.name === "CheckpointerError") {
+        log.error("store checkpointer failed", { error });
+      } else log.debug("store operation failed", { error });
     },
   };
 }

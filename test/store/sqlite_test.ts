@@ -152,3 +152,32 @@ Deno.test("sqlite: claims and batched results read through the right index", asy
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("sqlite worker: the WAL reaches the database file by the checkpointer, not at commits", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/sluice.db`;
+    const store = await openStore(`sqlite:${path}`, { worker: true });
+    const before = (await Deno.stat(path)).size;
+    const body = JSON.stringify({ type: "t", text: "x".repeat(3_000) });
+    for (let batch = 0; batch < 10; batch++) {
+      await Promise.all(
+        Array.from(
+          { length: 100 },
+          (_, i) =>
+            store.putEvent({ source: "webhook", dedupeId: `${batch}-${i}`, type: "t", body }),
+        ),
+      );
+    }
+    // 1,000 events of 3 KB: ~3 MB, under SQLite's automatic checkpoint at 1,000 pages, so only
+    // the checkpointer can have copied them into the database file.
+    const deadline = Date.now() + 10_000;
+    while ((await Deno.stat(path)).size < before + 2_000_000 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assertEquals((await Deno.stat(path)).size > before + 2_000_000, true, "checkpointed");
+    await store.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -8,6 +8,7 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlit
 import type { Driver, Row, Tx } from "../driver.ts";
 import { storableText } from "../text.ts";
 import { sqliteDialect } from "./dialect.ts";
+import { Checkpointer } from "./checkpointer.ts";
 import { SqliteGroupCommit } from "./group_commit.ts";
 
 /** How the connection is opened. */
@@ -19,6 +20,13 @@ export interface SqliteDriverOptions {
    * runtime (`sluice run`) owns an embedded store alone; CLI commands open it alongside.
    */
   owner?: boolean;
+  /**
+   * Run WAL checkpoints on a thread of their own every this many milliseconds, never inside a
+   * commit (`checkpointer.ts`); SQLite's automatic checkpoint when absent.
+   */
+  checkpointEveryMs?: number;
+  /** The checkpointer's thread died (automatic checkpoints are back on). */
+  onCheckpointerFailed?: (e: ErrorEvent) => void;
 }
 
 /** Another process (a second `sluice run`) owns the database file. */
@@ -40,6 +48,7 @@ export class SqliteDriver implements Driver {
   private notified = new Set<string>();
   private readonly tx: Tx;
   private readonly lock?: Deno.FsFile;
+  private readonly checkpointer?: Checkpointer;
 
   constructor(readonly path: string, options: SqliteDriverOptions = {}) {
     if (path !== ":memory:") createPrivately(path);
@@ -55,6 +64,13 @@ export class SqliteDriver implements Driver {
       `PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA case_sensitive_like = ON;
        PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`,
     );
+    if (options.checkpointEveryMs && path !== ":memory:") {
+      this.db.exec("PRAGMA wal_autocheckpoint = 0");
+      this.checkpointer = new Checkpointer(path, options.checkpointEveryMs, (e) => {
+        this.db.exec("PRAGMA wal_autocheckpoint = 1000");
+        options.onCheckpointerFailed?.(e);
+      });
+    }
     this.tx = {
       all: (sql, params) => Promise.resolve(this.prepare(sql).all(...bind(params)) as Row[]),
       run: (sql, params) => Promise.resolve(Number(this.prepare(sql).run(...bind(params)).changes)),
@@ -115,6 +131,7 @@ export class SqliteDriver implements Driver {
 
   async close(): Promise<void> {
     await this.commits.flush();
+    await this.checkpointer?.stop();
     this.db.close();
     this.lock?.close();
   }

@@ -42,6 +42,9 @@ export interface SerializedError {
   message: string;
 }
 
+/** How often the store worker's checkpointer copies the WAL into the database file. */
+const CHECKPOINT_EVERY_MS = 500;
+
 /** The worker's name; `main.ts` serves the store when it is started under it (bundles). */
 export const STORE_WORKER_NAME = "sluice-sqlite-store";
 
@@ -59,7 +62,20 @@ export function serveStoreWorker(scope: {
     if (data.kind === "open") {
       try {
         const clock = data.clock && new Float64Array(data.clock);
-        store = await SqlStore.open(new SqliteDriver(data.path, { owner: data.owner }), {
+        const driver = new SqliteDriver(data.path, {
+          owner: data.owner,
+          checkpointEveryMs: CHECKPOINT_EVERY_MS,
+          onCheckpointerFailed: (e) =>
+            scope.postMessage({
+              kind: "store-error",
+              error: {
+                name: "CheckpointerError",
+                message:
+                  `the WAL checkpointer failed (${e.message}); SQLite checkpoints at commits again`,
+              },
+            }),
+        });
+        store = await SqlStore.open(driver, {
           dedupeWindowMs: data.dedupeWindowMs,
           retentionMs: data.retentionMs,
           now: clock ? () => clock[0] : undefined,
