@@ -9,9 +9,10 @@ export async function spawnListening(
   args: string[],
   cwd: string,
   env: Record<string, string> = {},
+  root = projectRoot,
 ): Promise<{ child: Deno.ChildProcess; url: string }> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", `--config=${projectRoot}/deno.json`, "-A", ...args],
+    args: ["run", "--quiet", `--config=${root}/deno.json`, "-A", ...args],
     cwd,
     env: { NO_COLOR: "1", ...env },
     stdout: "piped",
@@ -37,15 +38,16 @@ export async function spawnListening(
 /**
  * The arguments that start `sluice run` as `deno task start` does, with the same V8 flags (read
  * from deno.json), so a load run measures what ships. `SLUICE_BENCH_V8_FLAGS` replaces them for a
- * comparison (`SLUICE_BENCH_V8_FLAGS=` runs with V8's defaults).
+ * comparison (`SLUICE_BENCH_V8_FLAGS=` runs with V8's defaults). `root` is another checkout, to
+ * compare builds in one run.
  */
-export async function sluiceRunArgs(): Promise<string[]> {
-  const config = JSON.parse(await Deno.readTextFile(`${projectRoot}/deno.json`));
+export async function sluiceRunArgs(root = projectRoot): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(`${root}/deno.json`));
   const flags = (config.tasks.start as string).split(" ").filter((a) => a.startsWith("--v8-flags"));
   const extra = Deno.env.get("SLUICE_BENCH_V8_FLAGS");
   return [
     ...(extra === undefined ? flags : extra ? [extra] : []),
-    `${projectRoot}/src/main.ts`,
+    `${root}/src/main.ts`,
     "run",
   ];
 }

@@ -2,6 +2,7 @@
  * Signed-webhook ingress under load, side by side with a bare Hono app in the same run.
  *
  *   deno run -A bench/load/webhook_load.ts [--seconds 10] [--connections 64] [--rate 2000]
+ *     [--builds before=/path/to/checkout,…]   (each measured too, after this checkout)
  *
  * 1. wrk (Debian package `wrk`) with 64 connections against the bare app, then against
  *    `sluice run` (SQLite, synchronous=FULL, group commit). Every request is a distinct signed body
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     connections: { type: "string", default: "64" },
     rate: { type: "string", default: "2000" },
     pool: { type: "string", default: "100000" },
+    /** Other checkouts to measure in the same run, as LABEL=PATH pairs separated by commas. */
+    builds: { type: "string", default: "" },
   },
 });
 const SECRET = "bench-secret";
@@ -70,6 +73,8 @@ async function cpuSeconds(pid: number): Promise<{ all: number; main: number }> {
     main: await ticks(`/proc/${pid}/task/${pid}/stat`),
   };
 }
+
+type WrkResult = Awaited<ReturnType<typeof wrk>>;
 
 async function wrk(url: string, pool: string, delayMs = 0, pid?: number) {
   const cpuBefore = pid === undefined ? undefined : await cpuSeconds(pid);
@@ -142,55 +147,64 @@ try {
   const bare = await measure(
     await spawnListening([`${projectRoot}/bench/load/bare_server.ts`], dir),
   );
-  const sluice = await measure(
-    await spawnListening(await sluiceRunArgs(), dir, {
-      SLUICE_LISTEN: "127.0.0.1:0",
-      SLUICE_STORE: `sqlite:${dir}/data/sluice.db`,
-      STREAM_API_KEY: "bench-key",
-      STREAM_API_SECRET: SECRET,
-    }),
-  );
+  const builds: [string, string][] = [
+    ["sluice", projectRoot],
+    ...values.builds.split(",").filter(Boolean).map((b) => b.split("=", 2) as [string, string]),
+  ];
+  const runs: { name: string; load: WrkResult; paced: WrkResult; stored: number }[] = [];
+  for (const [name, root] of builds) {
+    const store = `${dir}/data-${runs.length}/sluice.db`;
+    const run = await measure(
+      await spawnListening(await sluiceRunArgs(root), dir, {
+        SLUICE_LISTEN: "127.0.0.1:0",
+        SLUICE_STORE: `sqlite:${store}`,
+        STREAM_API_KEY: "bench-key",
+        STREAM_API_SECRET: SECRET,
+      }, root),
+    );
+    const db = new DatabaseSync(store, { readOnly: true });
+    const stored = Number(
+      (db.prepare("SELECT COUNT(*) AS n FROM sluice_events").get() as { n: number }).n,
+    );
+    db.close();
+    runs.push({ name, ...run, stored });
+  }
 
   const f = (n: number) => n.toFixed(2);
+  const table = (rows: [string, WrkResult][]) => {
+    console.log(`| server | req/s | p50 ms | p99 ms | non-2xx | CPU µs/req (all threads; main) |`);
+    console.log(`| --- | --- | --- | --- | --- | --- |`);
+    for (const [name, r] of rows) {
+      console.log(
+        `| ${name} | ${r.rps.toFixed(0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${
+          r.cpuUs.toFixed(0)
+        }; ${r.mainCpuUs.toFixed(0)} |`,
+      );
+    }
+  };
   console.log(`wrk, ${values.connections} connections, as fast as each server answers:\n`);
-  console.log(`| server | req/s | p50 ms | p99 ms | non-2xx | CPU µs/req (all threads; main) |`);
-  console.log(`| --- | --- | --- | --- | --- | --- |`);
-  for (const [name, r] of [["bare Hono", bare.load], ["sluice", sluice.load]] as const) {
-    console.log(
-      `| ${name} | ${r.rps.toFixed(0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${
-        r.cpuUs.toFixed(0)
-      }; ${r.mainCpuUs.toFixed(0)} |`,
-    );
+  table([["bare Hono", bare.load], ...runs.map((r) => [r.name, r.load] as [string, WrkResult])]);
+  for (const r of runs) {
+    console.log(`\nratio ${r.name} / bare: ${(r.load.rps / bare.load.rps).toFixed(2)}x`);
   }
-  console.log(`\nratio sluice / bare: ${(sluice.load.rps / bare.load.rps).toFixed(2)}x`);
   console.log(`\nwrk paced to ${values.rate} req/s (each connection waits between requests):\n`);
-  console.log(`| server | req/s | p50 ms | p99 ms | non-2xx | CPU µs/req (all threads; main) |`);
-  console.log(`| --- | --- | --- | --- | --- | --- |`);
-  for (const [name, r] of [["bare Hono", bare.paced], ["sluice", sluice.paced]] as const) {
+  table([["bare Hono", bare.paced], ...runs.map((r) => [r.name, r.paced] as [string, WrkResult])]);
+  for (const r of runs) {
     console.log(
-      `| ${name} | ${r.rps.toFixed(0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${
-        r.cpuUs.toFixed(0)
-      }; ${r.mainCpuUs.toFixed(0)} |`,
+      `\nratio ${r.name} / bare: p50 ${(r.paced.p50 / bare.paced.p50).toFixed(1)}x, p99 ${
+        (r.paced.p99 / bare.paced.p99).toFixed(1)
+      }x`,
     );
   }
-  console.log(
-    `\nratio sluice / bare: p50 ${(sluice.paced.p50 / bare.paced.p50).toFixed(1)}x, p99 ${
-      (sluice.paced.p99 / bare.paced.p99).toFixed(1)
-    }x`,
-  );
-  const db = new DatabaseSync(`${dir}/data/sluice.db`, { readOnly: true });
-  const stored = Number(
-    (db.prepare("SELECT COUNT(*) AS n FROM sluice_events").get() as { n: number }).n,
-  );
-  db.close();
-  const accepted = sluice.load.requests - sluice.load.errors + sluice.paced.requests -
-    sluice.paced.errors;
-  console.log(
-    `\nsluice stored ${stored} events for ${accepted} accepted requests` +
-      (stored >= accepted
-        ? " (none took the duplicate path; any extra were in flight when wrk stopped)"
-        : " (some were answered as duplicates: the figures above are not ingress)"),
-  );
+  for (const r of runs) {
+    const accepted = r.load.requests - r.load.errors + r.paced.requests - r.paced.errors;
+    console.log(
+      `\n${r.name} stored ${r.stored} events for ${accepted} accepted requests` +
+        (r.stored >= accepted
+          ? " (none took the duplicate path; any extra were in flight when wrk stopped)"
+          : " (some were answered as duplicates: the figures above are not ingress)"),
+    );
+  }
 } finally {
   await Deno.remove(dir, { recursive: true });
   await Deno.remove(pools.load);
