@@ -114,6 +114,8 @@ const SYNTHETIC = [
   "bench/load/e2e_load.ts: if: n is not a field of feeds.activity.added",
   "src/rules/load_test.ts: do[2].http.url: host is not a field of feeds.activity.reaction.added",
   "test/dlq_test.ts: do[0].http.json.n: n is not a field of user.banned",
+  // Its `if` is filled in by the test (`\${condition}`), which the scan reads as a field `x`.
+  "test/evaluation_budget_test.ts: if: x is not a field of user.banned",
   // A typo on purpose: the test shows what a template that finds nothing looks like.
   "test/missing_values_test.ts: do[0].http.json.banned_by: creted_by.id is not a field of user.banned (did you mean created_by.id?)",
 ];
