@@ -178,9 +178,8 @@ export class Dispatcher implements Handoff, Planner<Planned> {
       timer = setTimeout(resolve, budgetMs, undefined);
     });
     try {
-      const planned = await Promise.race([work, late]);
       // Past the budget the evaluation still ends, unused; the dispatcher evaluates it again.
-      return planned;
+      return await Promise.race([work, late]);
     } finally {
       clearTimeout(timer);
     }
