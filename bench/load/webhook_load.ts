@@ -21,6 +21,7 @@ import { freshen } from "../../src/cli/send.ts";
 import { signStreamBody } from "../../src/ingress/stream_signature.ts";
 import { projectRoot } from "../../test/support/cli.ts";
 import { sluiceRunArgs, spawnListening } from "./spawn.ts";
+import { wrk, type WrkResult } from "./wrk.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -61,82 +62,42 @@ const pools = {
   paced: await poolFile(pool, Math.ceil(Number(values.rate) * Number(values.seconds) * 1.2)),
 };
 
-/** CPU seconds a process has used so far, all threads, and its main thread alone (Linux). */
-async function cpuSeconds(pid: number): Promise<{ all: number; main: number }> {
-  // Fields 14 and 15 of /proc/PID/stat (after the parenthesised name): utime and stime, in ticks.
-  const ticks = async (path: string) => {
-    const fields = (await Deno.readTextFile(path)).split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  };
-  return {
-    all: await ticks(`/proc/${pid}/stat`),
-    main: await ticks(`/proc/${pid}/task/${pid}/stat`),
-  };
-}
-
-type WrkResult = Awaited<ReturnType<typeof wrk>>;
-
-async function wrk(url: string, pool: string, delayMs = 0, pid?: number) {
-  const cpuBefore = pid === undefined ? undefined : await cpuSeconds(pid);
-  const out = await new Deno.Command("wrk", {
-    args: [
-      "-t2",
-      `-c${values.connections}`,
-      `-d${values.seconds}s`,
-      "--latency",
-      "-s",
-      `${projectRoot}/bench/load/webhook.lua`,
-      url,
-    ],
-    env: {
-      WEBHOOK_POOL: pool,
-      WRK_THREADS: "2",
-      WEBHOOK_DELAY_MS: String(delayMs),
-      WEBHOOK_RUN: delayMs ? "paced" : "load",
-    },
-  }).output();
-  const cpuAfter = pid === undefined ? undefined : await cpuSeconds(pid);
-  const text = new TextDecoder().decode(out.stdout);
-  const num = (re: RegExp) => {
-    const m = re.exec(text);
-    if (!m) throw new Error(`unexpected wrk output:\n${text}`);
-    const unit = m[2] ?? "ms";
-    return Number(m[1]) * (unit === "us" ? 0.001 : unit === "s" ? 1000 : 1);
-  };
-  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(text);
-  const requests = num(/(\d+) requests in/);
-  const perRequest = (k: "all" | "main") =>
-    cpuAfter && cpuBefore ? ((cpuAfter[k] - cpuBefore[k]) / requests) * 1e6 : NaN;
-  return {
-    requests,
-    /** CPU microseconds per request, every thread of the server, and its main thread. */
-    cpuUs: perRequest("all"),
-    mainCpuUs: perRequest("main"),
-    rps: num(/Requests\/sec:\s+([\d.]+)/),
-    p50: num(/ 50%\s+([\d.]+)(us|ms|s)/),
-    p99: num(/ 99%\s+([\d.]+)(us|ms|s)/),
-    errors: non2xx ? Number(non2xx[1]) : 0,
-  };
-}
-
 const dir = await Deno.makeTempDir({ prefix: "sluice-bench-" });
 await Deno.mkdir(`${dir}/rules`);
 await Deno.writeTextFile(
   `${dir}/rules/quiet.yaml`,
   "on: feeds.activity.reaction.added\nif: reaction.type = 'never'\ndo:\n  - http: { url: 'http://127.0.0.1:9/x' }\n",
 );
+/** wrk with webhook.lua: bodies from `pool`, each connection pausing `delayMs` between requests. */
+const webhookWrk = (
+  server: { child: Deno.ChildProcess; url: string },
+  pool: string,
+  delayMs: number,
+) =>
+  wrk({
+    url: server.url,
+    script: "webhook.lua",
+    seconds: Number(values.seconds),
+    connections: Number(values.connections),
+    pid: server.child.pid,
+    env: {
+      WEBHOOK_POOL: pool,
+      WEBHOOK_DELAY_MS: String(delayMs),
+      WEBHOOK_RUN: delayMs ? "paced" : "load",
+    },
+  });
+
 /**
  * wrk at full speed (with the server's CPU per request), a pause, then wrk paced to --rate over
  * the same connections; stops the server afterwards.
  */
 async function measure(server: { child: Deno.ChildProcess; url: string }) {
-  const load = await wrk(server.url, pools.load, 0, server.child.pid);
+  const load = await webhookWrk(server, pools.load, 0);
   await new Promise((r) => setTimeout(r, 2000));
-  const paced = await wrk(
-    server.url,
+  const paced = await webhookWrk(
+    server,
     pools.paced,
     (Number(values.connections) * 1000) / Number(values.rate),
-    server.child.pid,
   );
   server.child.kill("SIGTERM");
   await server.child.status;
