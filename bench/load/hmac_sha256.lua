@@ -1,7 +1,8 @@
 -- HMAC-SHA256 (FIPS 180-4, RFC 2104) in LuaJIT for wrk scripts that sign each body they send.
 -- Returns a function: hmac_sha256(key) -> sign(message) -> lowercase hex digest. The key's inner
 -- and outer blocks are compressed once, so each signature costs the body's blocks plus two.
--- Checked against node:crypto by bench/load/e2e_load.ts before a run (a wrong digest is a 401).
+-- Verified against node:crypto when written (lengths 0 to 1,000 bytes); a wrong digest shows as 401s,
+-- which the load reports count as non-2xx answers.
 local bit = require("bit")
 local band, bor, bxor, bnot = bit.band, bit.bor, bit.bxor, bit.bnot
 local lshift, rshift, ror, tobit, tohex = bit.lshift, bit.rshift, bit.ror, bit.tobit, bit.tohex
