@@ -97,6 +97,21 @@ export async function dispatchMany(
       ],
     )).map((r) => r.id as string),
   );
+  return createDispatched(tx, d, batch, marked, now);
+}
+
+/**
+ * The writes of a dispatch after its event is marked dispatched (by {@link dispatchMany}, or by
+ * the insert of an event stored already dispatched): throttle windows, groups, rule outcomes and
+ * deliveries, for the requests whose event is in `marked` (a repeat creates nothing).
+ */
+export async function createDispatched(
+  tx: Tx,
+  d: Dialect,
+  batch: readonly DispatchRequest[],
+  marked: Set<string>,
+  now: number,
+): Promise<DispatchResult[]> {
   const outcomes: OutcomeRow[] = [];
   const results: DispatchResult[] = [];
   const rows: Record<string, unknown>[] = [];

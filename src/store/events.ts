@@ -37,13 +37,20 @@ export class DedupeKeyContendedError extends Error {
 const INSERT_EVENT = `
   INSERT INTO sluice_events
     (id, source, dedupe_key, body_key, type, body, meta, received_at, lease_owner, lease_until,
-     sender_id)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     sender_id, dispatched_at, decision, outcome)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
   ON CONFLICT DO NOTHING RETURNING id`;
+
+/** An event stored already dispatched: its decision record (JSON) and its outcome. */
+export interface Dispatched {
+  decision: string | null;
+  outcome: string;
+}
 
 /**
  * Stores `event`, or answers the copy already stored under its dedupe id or body key within
- * `windowMs`. A key older than the window is forgotten and the event stored anew.
+ * `windowMs`. A key older than the window is forgotten and the event stored anew. With
+ * `dispatched`, a new event is stored dispatched at `now` (one write: no mark afterwards).
  */
 export async function putEvent(
   tx: Tx,
@@ -51,6 +58,7 @@ export async function putEvent(
   lease: EventLease | undefined,
   now: number,
   windowMs: number,
+  dispatched?: Dispatched,
 ): Promise<PutResult> {
   const key = event.dedupeId === undefined ? null : `${event.source}:${event.dedupeId}`;
   const bodyKey = event.bodyKey ?? null;
@@ -72,6 +80,9 @@ export async function putEvent(
       lease?.owner ?? null,
       lease ? now + lease.ms : 0,
       event.dedupeId ?? null,
+      dispatched ? now : null,
+      dispatched?.decision ?? null,
+      dispatched?.outcome ?? null,
     ]);
     if (inserted.length) return { id, duplicate: false, receivedAt };
     if (key === null && bodyKey === null) {

@@ -14,7 +14,13 @@ import type {
 import type { EventFilter, EventLease, NewEvent, QuarantineEntry } from "../inbox/model.ts";
 import { discardDeadLetters, listDeadLetters, replayDeadLetters } from "./dead_letters.ts";
 import { SameTurnBatch } from "./batch.ts";
-import { dispatchMany, type DispatchRequest } from "./dispatch.ts";
+import {
+  createDispatched,
+  dispatchMany,
+  type DispatchRequest,
+  eventOutcome,
+  record,
+} from "./dispatch.ts";
 import type { Driver, Tx } from "./driver.ts";
 import { claimEvents, putEvent, quarantine } from "./events.ts";
 import {
@@ -116,12 +122,18 @@ export class SqlStore implements Store {
   putDispatchedEvent(event: NewEvent, plans: RulePlan[], decision?: DecisionRecord) {
     const now = this.now();
     return this.write(async (tx) => {
-      const put = await putEvent(tx, event, undefined, now, this.windowMs);
+      const request = { eventId: "", plans, decision };
+      const put = await putEvent(tx, event, undefined, now, this.windowMs, {
+        decision: record(decision, []),
+        outcome: eventOutcome(request),
+      });
       if (put.duplicate) return { ...put, throttled: [] };
-      const [{ throttled }] = await dispatchMany(
+      request.eventId = put.id;
+      const [{ throttled }] = await createDispatched(
         tx,
         this.driver.dialect,
-        [{ eventId: put.id, plans, decision }],
+        [request],
+        new Set([put.id]),
         now,
       );
       return { ...put, throttled };

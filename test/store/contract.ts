@@ -181,6 +181,53 @@ export function storeContract(name: string, open: OpenStore): void {
     assertEquals((await store.stats()).pendingDeliveries, 7);
   });
 
+  test(
+    "an event put already dispatched has its decision and deliveries; a repeat adds nothing",
+    async (store, clock) => {
+      const event = (dedupeId: string) => ({
+        source: "webhook" as const,
+        dedupeId,
+        type: "user.banned",
+        body: '{"type":"user.banned"}',
+      });
+      const plans = (n: string): RulePlan[] => [
+        { rule: "t", throttle: { key: "k", perMs: 10_000 }, deliveries: [delivery(`t-${n}`)] },
+        { rule: "u", deliveries: [delivery(`u-${n}`, { rule: "u" })] },
+      ];
+      const decision = { rules: [{ rule: "t", fired: true }, { rule: "u", fired: true }] };
+      const first = await store.putDispatchedEvent(event("p1"), plans("1"), {
+        ...decision,
+        errors: [],
+      });
+      assertEquals([first.duplicate, first.throttled], [false, []]);
+      const again = await store.putDispatchedEvent(event("p1"), plans("1b"), {
+        ...decision,
+        errors: [],
+      });
+      assertEquals([again.id, again.duplicate, again.throttled], [first.id, true, []]);
+      const second = await store.putDispatchedEvent(event("p2"), plans("2"), {
+        ...decision,
+        errors: [],
+      });
+      assertEquals(second.throttled, ["t"]);
+      const stored = await store.getEvent(first.id);
+      assertEquals([stored?.dispatchedAt, stored?.outcome], [clock.now(), "matched"]);
+      assertEquals(stored?.decision, { ...decision, errors: [], throttled: [] });
+      const held = await store.getEvent(second.id);
+      assertEquals(held?.decision?.throttled, ["t"]);
+      assertEquals(held?.decision?.rules[0].throttle?.key, "k");
+      assertEquals(
+        (await store.claimDeliveries("w", 10, 1000)).map((d) => d.idempotencyKey).sort(),
+        ["t-1", "u-1", "u-2"],
+        "the repeat's plans created nothing; the throttled rule none",
+      );
+      clock.advance(60_000);
+      assertEquals(await store.claimEvents("w", 10, 1000), [], "never claimed for dispatch");
+      const quiet = await store.putDispatchedEvent(event("p3"), [], { rules: [], errors: [] });
+      assertEquals((await store.getEvent(quiet.id))?.outcome, "unmatched");
+    },
+  );
+
   test("claims made at the same moment never share a delivery", async (store) => {
     const { id } = await put(store);
     const keys = Array.from({ length: 12 }, (_, i) => `k${i}`);
