@@ -105,22 +105,22 @@ export async function evaluateEvent(
       continue;
     }
     if (rule.condition) {
-      let fires: boolean;
+      let value: unknown;
       try {
-        fires = isTruthy(await rule.condition.expr.evaluate(event, bindings));
+        value = await rule.condition.expr.evaluate(event, bindings);
       } catch (e) {
         const error = new RuleExpressionError(rule.name, "if", e);
         errors.push(error);
         decisions.push({ rule: rule.name, fired: false, reason: "if failed", error: error.detail });
         continue;
       }
-      if (!fires) {
+      if (!isTruthy(value)) {
         notFired.push(rule.name);
         decisions.push({
           rule: rule.name,
           fired: false,
           reason: "if was false",
-          trace: await trace(rule.condition.explain, event, bindings),
+          trace: await trace(rule.condition.explain, event, bindings, { value }),
         });
         continue;
       }

@@ -92,15 +92,19 @@ function compileOperand(source: string): Expression {
   return { evaluate: () => Promise.reject({ message: compiled.message }) };
 }
 
-/** Evaluates every operand of `node` for `input`. */
+/**
+ * Evaluates every operand of `node` for `input`. `known` is the value of `node` itself when the
+ * caller has just evaluated it (the whole `if`): it is shown as it was, not evaluated again.
+ */
 export async function trace(
   node: ExplainNode,
   input: unknown,
   bindings: Record<string, unknown>,
+  known?: { value: unknown },
 ): Promise<TraceNode> {
   const out: TraceNode = { source: node.source };
   try {
-    const value = toPlainValue(await node.expr.evaluate(input, bindings));
+    const value = toPlainValue(known ? known.value : await node.expr.evaluate(input, bindings));
     if (value === undefined) out.nothing = true;
     else out.value = preview(value);
   } catch (e) {
