@@ -6,6 +6,7 @@
  */
 import { SqlStore } from "../sql_store.ts";
 import type { Store } from "../roles.ts";
+import { decodeArgs } from "./call_codec.ts";
 import { SqliteDriver } from "./driver.ts";
 
 /** Opening the store in the worker. */
@@ -93,7 +94,7 @@ export function serveStoreWorker(scope: {
     try {
       const fn =
         (store as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method];
-      const value = await fn.apply(store, args);
+      const value = await fn.apply(store, decodeArgs(method, args));
       scope.postMessage({ kind: "result", id, value });
       if (method === "close") scope.close();
     } catch (e) {

@@ -5,6 +5,7 @@
  * slow or locked; readiness (`ping`) then reports it.
  */
 import type { Store } from "../roles.ts";
+import { encodeArgs } from "./call_codec.ts";
 import { StoreLockedError } from "./driver.ts";
 import {
   type CallMessage,
@@ -104,7 +105,9 @@ export async function openWorkerStore(
     const id = next++;
     const pending = Promise.withResolvers<unknown>();
     calls.set(id, pending);
-    worker.postMessage({ kind: "call", id, method, args } satisfies CallMessage);
+    worker.postMessage(
+      { kind: "call", id, method, args: encodeArgs(method, args) } satisfies CallMessage,
+    );
     return pending.promise;
   };
   const proxy = (method: keyof Store) => (...args: unknown[]) => call(method, args);
