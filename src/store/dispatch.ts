@@ -9,6 +9,7 @@ import type { NewDelivery, RulePlan } from "../delivery/model.ts";
 import { initialState } from "../delivery/state.ts";
 import type { Column, Dialect, Tx } from "./driver.ts";
 import { DELIVERIES_CHANNEL } from "./schema.ts";
+import { decisionText } from "./decision_text.ts";
 import { storableJson } from "./text.ts";
 
 /** A dispatch waiting for its batch. */
@@ -91,7 +92,7 @@ export async function dispatchMany(
         now,
         storableJson(batch.map((b) => ({
           id: b.eventId,
-          decision: record(b.decision, []),
+          decision: decisionText(b.decision, []),
           outcome: eventOutcome(b),
         }))),
       ],
@@ -148,7 +149,7 @@ export async function createDispatched(
     }
     if (noted.size && decision) {
       const rules = decision.rules.map((r) => ({ ...r, ...noted.get(r.rule) }));
-      decisions.push({ id: eventId, decision: record({ ...decision, rules }, throttled) });
+      decisions.push({ id: eventId, decision: decisionText({ ...decision, rules }, throttled) });
     }
   }
   await recordOutcomes(tx, d, outcomes, false);
@@ -330,13 +331,6 @@ export function eventOutcome(b: DispatchRequest): "matched" | "unmatched" | "err
   const failed = (b.decision?.rules ?? []).some((r) => r.error !== undefined) ||
     b.plans.some((p) => p.deliveries.some((n) => n.renderError !== undefined));
   return failed ? "error" : b.plans.length ? "matched" : "unmatched";
-}
-
-export function record(
-  decision: DecisionRecord | undefined,
-  throttled: string[],
-): string | null {
-  return decision ? JSON.stringify({ ...decision, throttled }) : null;
 }
 
 export { ATTEMPT_COLUMNS, names };

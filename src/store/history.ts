@@ -14,6 +14,7 @@ import type {
 import { firstEventIdAt } from "../event/id.ts";
 import type { RuleCounts } from "./roles.ts";
 import type { Dialect, Row, Tx } from "./driver.ts";
+import { decisionFromText } from "./decision_text.ts";
 import { attemptFromRow, deliveryFromRow, eventFromRow, quarantineFromRow } from "./rows.ts";
 
 /** `text` as a LIKE pattern matching itself literally (`\` escapes). */
@@ -151,7 +152,7 @@ export async function getEvent(tx: Tx, d: Dialect, id: string): Promise<EventRec
     ...eventFromRow(row),
     ...summary,
     dispatchedAt: (row.dispatched_at as number | null) ?? undefined,
-    decision: row.decision ? JSON.parse(row.decision as string) : undefined,
+    decision: row.decision ? decisionFromText(row.decision as string) : undefined,
     deliveries: deliveries.map((r) => ({
       ...deliveryFromRow(r),
       history: history.get(Number(r.id)) ?? [],

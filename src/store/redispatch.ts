@@ -5,6 +5,7 @@
  * windows do not apply: redispatch is an operator's explicit request.
  */
 import type { DecisionRecord } from "../delivery/decision.ts";
+import { decisionText } from "./decision_text.ts";
 import type { RulePlan } from "../delivery/model.ts";
 import type { Dialect, Tx } from "./driver.ts";
 import {
@@ -12,7 +13,6 @@ import {
   eventOutcome,
   insertDeliveries,
   outcomeRows,
-  record,
   recordOutcomes,
 } from "./dispatch.ts";
 
@@ -36,7 +36,12 @@ export async function redispatchEvent(
   const updated = await tx.run(
     `UPDATE sluice_events SET decision = $1, outcome = $2, dispatched_at = COALESCE(dispatched_at, $3),
        lease_until = 0 WHERE id = $4`,
-    [record(decision, []), eventOutcome({ eventId, plans: [...plans], decision }), now, eventId],
+    [
+      decisionText(decision, []),
+      eventOutcome({ eventId, plans: [...plans], decision }),
+      now,
+      eventId,
+    ],
   );
   if (updated === 0) return undefined;
   await recordOutcomes(tx, d, outcomeRows(eventId, decision, plans, new Map(), now), true);

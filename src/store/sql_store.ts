@@ -14,13 +14,8 @@ import type {
 import type { EventFilter, EventLease, NewEvent, QuarantineEntry } from "../inbox/model.ts";
 import { discardDeadLetters, listDeadLetters, replayDeadLetters } from "./dead_letters.ts";
 import { SameTurnBatch } from "./batch.ts";
-import {
-  createDispatched,
-  dispatchMany,
-  type DispatchRequest,
-  eventOutcome,
-  record,
-} from "./dispatch.ts";
+import { decisionText } from "./decision_text.ts";
+import { createDispatched, dispatchMany, type DispatchRequest, eventOutcome } from "./dispatch.ts";
 import type { Driver, Tx } from "./driver.ts";
 import { claimEvents, putEvent, quarantine } from "./events.ts";
 import {
@@ -124,7 +119,7 @@ export class SqlStore implements Store {
     return this.write(async (tx) => {
       const request = { eventId: "", plans, decision };
       const put = await putEvent(tx, event, undefined, now, this.windowMs, {
-        decision: record(decision, []),
+        decision: decisionText(decision, []),
         outcome: eventOutcome(request),
       });
       if (put.duplicate) return { ...put, throttled: [] };
