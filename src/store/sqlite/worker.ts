@@ -4,6 +4,7 @@
  * process for the whole busy timeout) never stalls the HTTP thread. The main thread talks to it
  * through `worker_store.ts`; this file answers its messages.
  */
+import { setImmediate } from "node:timers";
 import { SqlStore } from "../sql_store.ts";
 import type { Store } from "../roles.ts";
 import { decodeArgs } from "./call_codec.ts";
@@ -21,19 +22,26 @@ export interface OpenMessage {
 }
 
 /** One call of a store method. */
-export interface CallMessage {
-  kind: "call";
+export interface Call {
   id: number;
   method: string;
   args: unknown[];
 }
 
+/** The calls made in one turn of the main thread's event loop, posted as one message. */
+export interface CallsMessage {
+  kind: "calls";
+  calls: Call[];
+}
+
+/** The answer to one call: its value, or the error it raised. */
+export type Answer = { id: number; value: unknown } | { id: number; error: SerializedError };
+
 /** What the worker posts back. */
 export type WorkerReply =
   | { kind: "opened"; exclusive: boolean }
   | { kind: "failed"; error: SerializedError }
-  | { kind: "result"; id: number; value: unknown }
-  | { kind: "error"; id: number; error: SerializedError }
+  | { kind: "answers"; answers: Answer[] }
   | { kind: "wake" }
   | { kind: "store-error"; error: SerializedError };
 
@@ -55,7 +63,7 @@ const serialize = (e: unknown): SerializedError =>
 /** Serves the store on this worker's messages until the store is closed. */
 export function serveStoreWorker(scope: {
   postMessage(message: WorkerReply): void;
-  onmessage: ((e: MessageEvent<OpenMessage | CallMessage>) => void) | null;
+  onmessage: ((e: MessageEvent<OpenMessage | CallsMessage>) => void) | null;
   close(): void;
 }): void {
   let store: Store | undefined;
@@ -90,15 +98,30 @@ export function serveStoreWorker(scope: {
       }
       return;
     }
-    const { id, method, args } = data;
+    for (const call of data.calls) serve(call);
+  };
+  // Answers that are ready in the same turn (a group commit resolves all of its writes at once)
+  // go back as one message.
+  let answers: Answer[] = [];
+  const answer = (a: Answer) => {
+    answers.push(a);
+    if (answers.length === 1) setImmediate(postAnswers);
+  };
+  const postAnswers = () => {
+    if (answers.length) scope.postMessage({ kind: "answers", answers });
+    answers = [];
+  };
+  const serve = async ({ id, method, args }: Call) => {
     try {
       const fn =
         (store as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method];
-      const value = await fn.apply(store, decodeArgs(method, args));
-      scope.postMessage({ kind: "result", id, value });
-      if (method === "close") scope.close();
+      answer({ id, value: await fn.apply(store, decodeArgs(method, args)) });
+      if (method === "close") {
+        postAnswers();
+        scope.close();
+      }
     } catch (e) {
-      scope.postMessage({ kind: "error", id, error: serialize(e) });
+      answer({ id, error: serialize(e) });
     }
   };
 }

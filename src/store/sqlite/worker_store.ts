@@ -7,8 +7,10 @@
 import type { Store } from "../roles.ts";
 import { encodeArgs } from "./call_codec.ts";
 import { StoreLockedError } from "./driver.ts";
+import { setImmediate } from "node:timers";
 import {
-  type CallMessage,
+  type Call,
+  type CallsMessage,
   type OpenMessage,
   type SerializedError,
   STORE_WORKER_NAME,
@@ -62,13 +64,13 @@ export async function openWorkerStore(
             ? new StoreLockedError(path)
             : new RemoteStoreError(data.error),
         );
-      case "result":
-        calls.get(data.id)?.resolve(data.value);
-        calls.delete(data.id);
-        return;
-      case "error":
-        calls.get(data.id)?.reject(new RemoteStoreError(data.error));
-        calls.delete(data.id);
+      case "answers":
+        for (const a of data.answers) {
+          const pending = calls.get(a.id);
+          calls.delete(a.id);
+          if ("error" in a) pending?.reject(new RemoteStoreError(a.error));
+          else pending?.resolve(a.value);
+        }
         return;
       case "wake":
         for (const fn of listeners) fn();
@@ -101,13 +103,18 @@ export async function openWorkerStore(
     throw e;
   }
   let next = 0;
+  // The calls of one turn (requests whose bodies arrived together) go as one message.
+  let outbox: Call[] = [];
+  const post = () => {
+    worker.postMessage({ kind: "calls", calls: outbox } satisfies CallsMessage);
+    outbox = [];
+  };
   const call = (method: string, args: unknown[]) => {
     const id = next++;
     const pending = Promise.withResolvers<unknown>();
     calls.set(id, pending);
-    worker.postMessage(
-      { kind: "call", id, method, args: encodeArgs(method, args) } satisfies CallMessage,
-    );
+    outbox.push({ id, method, args: encodeArgs(method, args) });
+    if (outbox.length === 1) setImmediate(post);
     return pending.promise;
   };
   const proxy = (method: keyof Store) => (...args: unknown[]) => call(method, args);
