@@ -108,8 +108,21 @@ export function serveStoreWorker(scope: {
     if (answers.length === 1) setImmediate(postAnswers);
   };
   const postAnswers = () => {
-    if (answers.length) scope.postMessage({ kind: "answers", answers });
+    const batch = answers;
     answers = [];
+    if (batch.length === 0) return;
+    try {
+      scope.postMessage({ kind: "answers", answers: batch });
+    } catch {
+      // A value that cannot be cloned (not expected: answers are data) fails its own call only.
+      for (const a of batch) {
+        try {
+          scope.postMessage({ kind: "answers", answers: [a] });
+        } catch (e) {
+          scope.postMessage({ kind: "answers", answers: [{ id: a.id, error: serialize(e) }] });
+        }
+      }
+    }
   };
   const serve = async ({ id, method, args }: Call) => {
     try {
