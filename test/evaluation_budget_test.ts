@@ -4,6 +4,7 @@
  * event whose rules overrun the budget is answered first and dispatched after, as before.
  */
 import { DatabaseSync } from "node:sqlite";
+import { decisionFromText } from "../src/store/decision_text.ts";
 import { assertEquals } from "./support/assert.ts";
 import { startApp } from "./support/app.ts";
 import { postWebhook } from "./support/sluice_process.ts";
@@ -46,7 +47,7 @@ Deno.test("within the budget, the answer comes after the event is written with i
       const stored = row(dir, id);
       assertEquals(stored.dispatched_at !== null, true, "dispatched when answered");
       assertEquals(stored.lease_owner, null, "never leased to a dispatcher");
-      assertEquals(JSON.parse(stored.decision!).rules[0].fired, true);
+      assertEquals(decisionFromText(stored.decision!).rules[0].fired, true);
       assertEquals(stored.deliveries, 1);
     } finally {
       await app.stop(100);
@@ -64,7 +65,7 @@ Deno.test("rules that overrun the budget do not hold the answer; the event is di
       const { id } = await res.json();
       assertEquals(row(dir, id).lease_owner !== null, true, "written for the dispatcher");
       await waitUntil(() => row(dir, id).dispatched_at !== null, "dispatched after the answer");
-      assertEquals(JSON.parse(row(dir, id).decision!).rules[0].fired, true);
+      assertEquals(decisionFromText(row(dir, id).decision!).rules[0].fired, true);
       assertEquals(row(dir, id).deliveries, 1);
     } finally {
       await app.stop(100);
