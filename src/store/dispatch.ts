@@ -327,7 +327,9 @@ export async function recordOutcomes(
 }
 
 /** An event's outcome: `error` if a rule failed, `matched` if a rule fired, else `unmatched`. */
-export function eventOutcome(b: DispatchRequest): "matched" | "unmatched" | "error" {
+export function eventOutcome(
+  b: Pick<DispatchRequest, "plans" | "decision">,
+): "matched" | "unmatched" | "error" {
   const failed = (b.decision?.rules ?? []).some((r) => r.error !== undefined) ||
     b.plans.some((p) => p.deliveries.some((n) => n.renderError !== undefined));
   return failed ? "error" : b.plans.length ? "matched" : "unmatched";

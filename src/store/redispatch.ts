@@ -38,7 +38,7 @@ export async function redispatchEvent(
        lease_until = 0 WHERE id = $4`,
     [
       decisionText(decision, []),
-      eventOutcome({ eventId, plans: [...plans], decision }),
+      eventOutcome({ plans: [...plans], decision }),
       now,
       eventId,
     ],

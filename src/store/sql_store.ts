@@ -117,17 +117,15 @@ export class SqlStore implements Store {
   putDispatchedEvent(event: NewEvent, plans: RulePlan[], decision?: DecisionRecord) {
     const now = this.now();
     return this.write(async (tx) => {
-      const request = { eventId: "", plans, decision };
       const put = await putEvent(tx, event, undefined, now, this.windowMs, {
         decision: decisionText(decision, []),
-        outcome: eventOutcome(request),
+        outcome: eventOutcome({ plans, decision }),
       });
       if (put.duplicate) return { ...put, throttled: [] };
-      request.eventId = put.id;
       const [{ throttled }] = await createDispatched(
         tx,
         this.driver.dialect,
-        [request],
+        [{ eventId: put.id, plans, decision }],
         new Set([put.id]),
         now,
       );
