@@ -181,3 +181,40 @@ Deno.test("sqlite worker: the WAL reaches the database file by the checkpointer,
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("sqlite worker: under constant writes the WAL starts over instead of growing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/sluice.db`;
+    const store = await openStore(`sqlite:${path}`, { worker: true });
+    const body = JSON.stringify({ type: "t", text: "x".repeat(3_000) });
+    // First, one event, and wait until the checkpointer (a thread that takes a moment to start)
+    // has copied it into the database file.
+    const empty = (await Deno.stat(path)).size;
+    await store.putEvent({ source: "webhook", dedupeId: "first", type: "t", body });
+    while ((await Deno.stat(path)).size === empty) await new Promise((r) => setTimeout(r, 50));
+    const before = (await Deno.stat(path)).size;
+    let largestWal = 0;
+    const deadline = Date.now() + 60_000;
+    // Writes with no pause between them, so a checkpoint never finds the WAL idle; every page of
+    // the database passed through the WAL, so a WAL that never started over is at least as large
+    // as what the database grew by.
+    for (let batch = 0; Date.now() < deadline; batch++) {
+      await Promise.all(
+        Array.from(
+          { length: 50 },
+          (_, i) =>
+            store.putEvent({ source: "webhook", dedupeId: `${batch}-${i}`, type: "t", body }),
+        ),
+      );
+      largestWal = Math.max(largestWal, (await Deno.stat(`${path}-wal`)).size);
+      if ((await Deno.stat(path)).size - before > 64_000_000) break;
+    }
+    const grown = (await Deno.stat(path)).size - before;
+    assertEquals(grown > 64_000_000, true, `the database grew ${grown} bytes`);
+    assertEquals(largestWal < grown, true, `WAL ${largestWal} bytes, database +${grown}`);
+    await store.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -11,6 +11,14 @@ import { sqliteDialect } from "./dialect.ts";
 import { Checkpointer } from "./checkpointer.ts";
 import { SqliteGroupCommit } from "./group_commit.ts";
 
+/**
+ * WAL frames (pages, about 4 MB) after which the writer rewinds the WAL (`checkpointer.ts`). The
+ * file keeps its size between rewinds; `journal_size_limit` cuts it back to 64 MB after a burst
+ * (or a long reader) made it grow past.
+ */
+const RESTART_WAL_FRAMES = 1000;
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
 /** How the connection is opened. */
 export interface SqliteDriverOptions {
   /** How long a statement waits for another process's lock; default 5 s. */
@@ -49,6 +57,9 @@ export class SqliteDriver implements Driver {
   private readonly tx: Tx;
   private readonly lock?: Deno.FsFile;
   private readonly checkpointer?: Checkpointer;
+  /** Rewinds that failed, and why the last one did (kept for a debugger; the next pass retries). */
+  rewindFailures = 0;
+  lastRewindError: unknown;
 
   constructor(readonly path: string, options: SqliteDriverOptions = {}) {
     if (path !== ":memory:") createPrivately(path);
@@ -65,11 +76,18 @@ export class SqliteDriver implements Driver {
        PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`,
     );
     if (options.checkpointEveryMs && path !== ":memory:") {
-      this.db.exec("PRAGMA wal_autocheckpoint = 0");
-      this.checkpointer = new Checkpointer(path, options.checkpointEveryMs, (e) => {
-        this.db.exec("PRAGMA wal_autocheckpoint = 1000");
-        options.onCheckpointerFailed?.(e);
-      });
+      this.db.exec(
+        `PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`,
+      );
+      this.checkpointer = new Checkpointer(
+        path,
+        options.checkpointEveryMs,
+        RESTART_WAL_FRAMES,
+        (e) => {
+          this.db.exec("PRAGMA wal_autocheckpoint = 1000");
+          options.onCheckpointerFailed?.(e);
+        },
+      );
     }
     this.tx = {
       all: (sql, params) => Promise.resolve(this.prepare(sql).all(...bind(params)) as Row[]),
@@ -87,11 +105,26 @@ export class SqliteDriver implements Driver {
         if (this.db.isTransaction) this.db.exec("ROLLBACK");
       },
       committed: () => {
+        if (this.checkpointer?.takeRewind()) this.rewindWal();
         const channels = this.notified;
         this.notified = new Set();
         for (const c of channels) for (const fn of this.listeners.get(c) ?? []) fn();
       },
     });
+  }
+
+  /**
+   * Copies the last few commits' frames so the next write starts the WAL over. Runs after a
+   * commit, which is durable by then: a checkpoint that fails (I/O) must not fail that batch, and
+   * leaves the WAL as it was; the checkpointer's next full pass raises the flag again.
+   */
+  private rewindWal(): void {
+    try {
+      this.db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (e) {
+      this.rewindFailures++;
+      this.lastRewindError = e;
+    }
   }
 
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {

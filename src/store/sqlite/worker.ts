@@ -52,7 +52,7 @@ export interface SerializedError {
 }
 
 /** How often the store worker's checkpointer copies the WAL into the database file. */
-const CHECKPOINT_EVERY_MS = 500;
+const CHECKPOINT_EVERY_MS = 100;
 
 /** The worker's name; `main.ts` serves the store when it is started under it (bundles). */
 export const STORE_WORKER_NAME = "sluice-sqlite-store";
