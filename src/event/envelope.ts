@@ -1,7 +1,10 @@
 /** The envelope sluice keeps around every event: where it came from and when. Rules see it as `$event`. */
 
+/** Every place an event can enter sluice. */
+export const EVENT_SOURCES = ["webhook", "sns", "sqs", "cli", "test", "admin"] as const;
+
 /** Where an event entered sluice. */
-export type EventSource = "webhook" | "sns" | "sqs" | "cli" | "test" | "admin";
+export type EventSource = typeof EVENT_SOURCES[number];
 
 /** Metadata bound as `$event` in conditions and templates. */
 export interface Envelope {

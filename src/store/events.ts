@@ -3,6 +3,7 @@
  * id within the window), claiming undispatched events with a lease, and quarantine. An event whose
  * dispatch keeps failing is claimed at most {@link MAX_DISPATCH_CLAIMS} times, then quarantined.
  */
+import { EVENT_SOURCES } from "../event/envelope.ts";
 import { newEventId } from "../event/id.ts";
 import type {
   EventLease,
@@ -34,6 +35,30 @@ export class DedupeKeyContendedError extends Error {
   }
 }
 
+/**
+ * The key an event is deduplicated by: its source and the sender's id for it. The unique index on
+ * it also serves searches by sender id (see {@link senderIdIs}), so no index of its own is written
+ * per event.
+ */
+export function dedupeKey(source: string, senderId: string): string {
+  return `${source}:${senderId}`;
+}
+
+/**
+ * SQL true for the events whose sender's id is the value of `idParam` (`keysParam` binds
+ * {@link senderKeys} of it): through the dedupe key while the event holds it; once the key is
+ * forgotten (past the window), through the small partial index of forgotten senders' ids.
+ */
+export function senderIdIs(d: Dialect, idParam: string, keysParam: string): string {
+  return `(${d.inList("dedupe_key", keysParam, "text")}
+    OR (dedupe_key IS NULL AND sender_id = ${idParam}))`;
+}
+
+/** The dedupe keys a sender's id can have, one per source. */
+export function senderKeys(senderId: string): string[] {
+  return EVENT_SOURCES.map((s) => dedupeKey(s, senderId));
+}
+
 const INSERT_EVENT = `
   INSERT INTO sluice_events
     (id, source, dedupe_key, body_key, type, body, meta, received_at, lease_owner, lease_until,
@@ -60,7 +85,7 @@ export async function putEvent(
   windowMs: number,
   dispatched?: Dispatched,
 ): Promise<PutResult> {
-  const key = event.dedupeId === undefined ? null : `${event.source}:${event.dedupeId}`;
+  const key = event.dedupeId === undefined ? null : dedupeKey(event.source, event.dedupeId);
   const bodyKey = event.bodyKey ?? null;
   const meta = event.meta ? JSON.stringify(event.meta) : null;
   const receivedAt = event.receivedAt ?? now;

@@ -15,6 +15,7 @@ import { firstEventIdAt } from "../event/id.ts";
 import type { RuleCounts } from "./roles.ts";
 import type { Dialect, Row, Tx } from "./driver.ts";
 import { decisionFromText } from "./decision_text.ts";
+import { senderIdIs, senderKeys } from "./events.ts";
 import { attemptFromRow, deliveryFromRow, eventFromRow, quarantineFromRow } from "./rows.ts";
 
 /** `text` as a LIKE pattern matching itself literally (`\` escapes). */
@@ -30,16 +31,18 @@ export async function listEvents(
 ): Promise<EventSummary[]> {
   const params: unknown[] = [filter.limit ?? 100];
   const where: string[] = [];
-  const add = (sql: (n: string) => string, value: unknown) => {
-    params.push(value);
-    where.push(sql(`$${params.length}`));
+  const add = (sql: (...n: string[]) => string, ...values: unknown[]) => {
+    const n = values.map((v) => `$${params.push(v)}`);
+    where.push(sql(...n));
   };
   if (filter.type !== undefined) {
     if (filter.type.includes("*")) {
       add((n) => `type LIKE ${n} ESCAPE '\\'`, filter.type.split("*").map(likeLiteral).join("%"));
     } else add((n) => `type = ${n}`, filter.type);
   }
-  if (filter.senderId !== undefined) add((n) => `sender_id = ${n}`, filter.senderId);
+  if (filter.senderId !== undefined) {
+    add((id, keys) => senderIdIs(d, id, keys), filter.senderId, senderKeys(filter.senderId));
+  }
   if (filter.before !== undefined) add((n) => `id < ${n}`, filter.before);
   if (filter.since !== undefined) add((n) => `received_at >= ${n}`, filter.since);
   if (filter.rule !== undefined) {
@@ -138,8 +141,9 @@ export async function getEvent(tx: Tx, d: Dialect, id: string): Promise<EventRec
   const [row] = await tx.all(
     `SELECT e.*, EXISTS (SELECT 1 FROM sluice_deliveries x WHERE x.event_id = e.id
        AND x.status = 'dead') AS has_dead
-     FROM sluice_events e WHERE id = $1 OR sender_id = $1 ORDER BY (id = $1) DESC, id DESC LIMIT 1`,
-    [id],
+     FROM sluice_events e WHERE id = $1 OR ${senderIdIs(d, "$1", "$2")}
+     ORDER BY (id = $1) DESC, id DESC LIMIT 1`,
+    [id, senderKeys(id)],
   );
   if (!row) return undefined;
   const deliveries = await tx.all(

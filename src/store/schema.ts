@@ -98,6 +98,14 @@ const shared: readonly ((t: DdlTypes) => string)[] = [
   () => `ALTER TABLE sluice_deliveries ADD COLUMN notes text;`,
   // Parameters keep `${VAR}` references (1) instead of the values, which never reach the store.
   () => `ALTER TABLE sluice_deliveries ADD COLUMN env_refs integer NOT NULL DEFAULT 0;`,
+  // Sender-id search through the dedupe key's unique index (`senderIdIs` in events.ts): one index
+  // fewer written per event, whose entries land on random pages (a quarter of the WAL an event
+  // wrote). Only events whose key was forgotten, past the window, keep an index of their sender's id.
+  () => `
+  DROP INDEX sluice_events_sender;
+  CREATE INDEX sluice_events_forgotten_sender ON sluice_events (sender_id)
+    WHERE dedupe_key IS NULL AND sender_id IS NOT NULL;
+  `,
 ];
 
 /** Every migration for `dialect`, in the order they apply. */

@@ -565,6 +565,27 @@ export function storeContract(name: string, open: OpenStore): void {
     },
   );
 
+  test(
+    "the sender's id finds an event while its dedupe key is held and after it is forgotten",
+    async (store, clock) => {
+      const old = await put(store, "s-1", "sqs");
+      await put(store, "s-2");
+      const bySender = async (id: string) =>
+        (await store.listEvents({ senderId: id })).map((e) => e.id);
+      assertEquals(await bySender("s-1"), [old.id], "through the dedupe key");
+      clock.advance(60_001);
+      await store.prune(); // past the window: the key is forgotten, the event kept
+      assertEquals(await bySender("s-1"), [old.id], "through the forgotten senders' index");
+      assertEquals((await store.getEvent("s-1"))?.id, old.id);
+      const again = await put(store, "s-1", "sqs");
+      assertEquals(again.duplicate, false, "the id is new again past the window");
+      assertEquals(await bySender("s-1"), [again.id, old.id], "both, newest first");
+      assertEquals((await store.getEvent("s-1"))?.id, again.id, "the newest");
+      assertEquals(await bySender("s-"), [], "no prefix match");
+      assertEquals(await bySender("sqs:s-1"), [], "not the key itself");
+    },
+  );
+
   test("a body key dedupes whatever the sender's id, within the window", async (store, clock) => {
     const body = '{"type":"user.banned"}';
     const put = (dedupeId?: string) =>
