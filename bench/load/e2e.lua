@@ -35,6 +35,12 @@ function delay()
   return wait > 0 and wait or 0
 end
 
+-- Random like the UUIDs senders use (so each new id lands on a random page of sluice's dedupe
+-- index, not next to the last one); n makes it unique.
+local function webhook_id(n)
+  return string.format("%08x-%04x-", math.random(0, 0x7fffffff), math.random(0, 0xffff)) .. n
+end
+
 function request()
   local n = id + threads * sent
   sent = sent + 1
@@ -43,6 +49,6 @@ function request()
     ["Content-Type"] = "application/json",
     ["X-Api-Key"] = "bench-key",
     ["X-Signature"] = sign(body),
-    ["X-Webhook-Id"] = "e2e-" .. n,
+    ["X-Webhook-Id"] = webhook_id(n),
   }, body)
 end
