@@ -33,6 +33,11 @@ export interface SqliteDriverOptions {
    * commit (`checkpointer.ts`); SQLite's automatic checkpoint when absent.
    */
   checkpointEveryMs?: number;
+  /**
+   * Under concurrent writes, commits begin at most this often, so more writes share each
+   * (`group_commit.ts`); default 0.
+   */
+  gatherMs?: number;
   /** The checkpointer's thread died (automatic checkpoints are back on). */
   onCheckpointerFailed?: (e: ErrorEvent) => void;
 }
@@ -110,7 +115,7 @@ export class SqliteDriver implements Driver {
         this.notified = new Set();
         for (const c of channels) for (const fn of this.listeners.get(c) ?? []) fn();
       },
-    });
+    }, { gatherMs: options.gatherMs });
   }
 
   /**

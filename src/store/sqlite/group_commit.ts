@@ -4,6 +4,11 @@
  * the batch is undone and each write retried in a transaction of its own, so a failing write
  * never takes the others with it. Writes run one after another: statements on this connection
  * are synchronous, so a write's `await`s only wait for microtasks and no other write interleaves.
+ *
+ * With `gatherMs`, a write that follows a commit of several writes waits until `gatherMs` after
+ * that commit began: writers are arriving concurrently, and waiting lets more of them share the
+ * next commit (its fsync, and the rewrite of each index's last page). A write after a commit of
+ * one (a lone or sequential writer) is never delayed.
  */
 import { setImmediate } from "node:timers";
 
@@ -22,13 +27,25 @@ export interface TransactionControl {
   committed(): void;
 }
 
+/** How writes are gathered. */
+export interface GroupCommitOptions {
+  /** After a commit of more than one write, the next begins no sooner than this; default 0. */
+  gatherMs?: number;
+}
+
 /** Queues writes and commits them together. */
 export class SqliteGroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
   private flushing: Promise<void> = Promise.resolve();
+  private lastStartedAt = 0;
+  private lastSize = 0;
+  private gathering?: ReturnType<typeof setTimeout>;
 
-  constructor(private readonly control: TransactionControl) {}
+  constructor(
+    private readonly control: TransactionControl,
+    private readonly options: GroupCommitOptions = {},
+  ) {}
 
   /** Runs `fn` inside the next group transaction; resolves once that transaction is committed. */
   write<T>(fn: () => Promise<T>): Promise<T> {
@@ -38,7 +55,11 @@ export class SqliteGroupCommit {
         this.scheduled = true;
         // A macrotask, so requests whose I/O completes meanwhile join this batch; setImmediate,
         // not setTimeout(0), which nesting rules clamp to 4 ms in chains of writes.
-        setImmediate(() => this.flush());
+        const wait = this.lastSize > 1
+          ? this.lastStartedAt + (this.options.gatherMs ?? 0) - performance.now()
+          : 0;
+        if (wait > 0) this.gathering = setTimeout(() => this.flush(), wait);
+        else setImmediate(() => this.flush());
       }
     });
   }
@@ -51,9 +72,12 @@ export class SqliteGroupCommit {
 
   private async commitQueued(): Promise<void> {
     this.scheduled = false;
+    clearTimeout(this.gathering);
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
+    this.lastStartedAt = performance.now();
+    this.lastSize = batch.length;
     let results: unknown[];
     try {
       results = await this.transaction(async () => {
