@@ -48,18 +48,20 @@ const pool = Number(values.pool);
 /** A file of `signature<TAB>body` lines for webhook.lua: bodies `from` to `from + count - 1`. */
 async function poolFile(from: number, count: number): Promise<string> {
   const file = await Deno.makeTempFile({ prefix: "sluice-bench-pool-" });
-  // Written in chunks: a pool of 150,000 bodies (500 MB) is past V8's longest string.
-  const out = await Deno.open(file, { write: true, truncate: true });
-  const writer = out.writable.getWriter();
+  // Written in chunks: a pool of about 150,000 bodies (500 MB) is past V8's longest string.
+  const writer = (await Deno.open(file, { write: true, truncate: true })).writable.getWriter();
+  const encoder = new TextEncoder();
   let lines: string[] = [];
+  const flush = async () => {
+    await writer.write(encoder.encode(lines.join("")));
+    lines = [];
+  };
   for (let i = from; i < from + count; i++) {
     const b = bodyOf(i);
-    lines.push(`${await signStreamBody(new TextEncoder().encode(b), SECRET)}\t${b}\n`);
-    if (lines.length === 10_000 || i === from + count - 1) {
-      await writer.write(new TextEncoder().encode(lines.join("")));
-      lines = [];
-    }
+    lines.push(`${await signStreamBody(encoder.encode(b), SECRET)}\t${b}\n`);
+    if (lines.length === 10_000) await flush();
   }
+  await flush();
   await writer.close();
   return file;
 }
